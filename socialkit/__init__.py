@@ -1,0 +1,22 @@
+"""socialkit: social strategy analysis for analysts, in JupyterLab, in batch and in reports."""
+
+from __future__ import annotations
+
+from .exceptions import SocialKitError
+
+__version__ = "0.1.0"
+__all__ = ["SocialKitError", "__version__", "setup_notebook"]
+
+
+def setup_notebook(namespace, notebook: str):
+    """First call of every notebook: validate its parameters (from ``globals()``) and set up charts.
+
+    Returns the validated parameters as a dict, plus ``interactive`` resolved to a bool.
+    """
+    from .charts import use_rendering
+    from .params import check_parameters, is_interactive
+
+    params = check_parameters(namespace, notebook)
+    params["interactive"] = is_interactive(params.get("interactive", "auto"))
+    use_rendering("interactive" if params["interactive"] else "static")
+    return params

@@ -1,0 +1,347 @@
+"""The I/O layer: the only module that reads or writes files.
+
+* :func:`read_table` reads CSV (delimiter sniffed among comma, semicolon and tab; UTF-8 with or
+  without BOM, falling back to Windows-1252/Latin-1), Excel and Parquet, and renames a user's
+  columns onto the contract with ``column_map``.
+* :func:`validate` checks a table against its contract (:mod:`socialkit.schemas`) and reports
+  **all** problems in one :class:`~socialkit.exceptions.DataValidationError`.
+* :func:`write_table`, :func:`write_text` and :func:`atomic_path` write atomically (temp file +
+  rename) so a crash never leaves a half-written output; CSV output neutralises spreadsheet
+  formulas.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io as _io
+import math
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any, Iterator, Mapping
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from .exceptions import DataValidationError, InputFileError, Problem
+from .schemas import CONTRACTS
+
+CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
+PARQUET_SUFFIXES = {".parquet", ".pq"}
+DELIMITERS = ",;\t"
+_ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
+_TRUE = {"true", "t", "yes", "y", "1", "1.0", "paid", "x"}
+_FALSE = {"false", "f", "no", "n", "0", "0.0", "organic", ""}
+#: Cells starting with one of these are read as formulas by spreadsheet programs.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_table(path: str | os.PathLike, *, column_map: Mapping[str, str] | None = None,
+               sheet: str | int = 0) -> pd.DataFrame:
+    """Read a CSV, Excel or Parquet file into a DataFrame, renaming columns with ``column_map``.
+
+    Column names are stripped of surrounding spaces and a byte-order mark. ``column_map`` maps the
+    file's column names (matched exactly, then ignoring case and spacing) to contract names.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputFileError(path, "file not found", fix="check the path; relative paths are read from the "
+                             f"current directory ({Path.cwd().name})")
+    if path.is_dir():
+        raise InputFileError(path, "is a folder, not a file", fix="point to a .csv, .xlsx or .parquet file inside it")
+    if path.stat().st_size == 0:
+        raise InputFileError(path, "file is empty (0 bytes)", fix="export the data again; the file has no header and no rows")
+    suffix = path.suffix.lower()
+    try:
+        if suffix in EXCEL_SUFFIXES:
+            df = pd.read_excel(path, sheet_name=sheet)
+        elif suffix in PARQUET_SUFFIXES:
+            df = pd.read_parquet(path)
+        else:
+            df = _read_csv(path)
+    except InputFileError:
+        raise
+    except Exception as exc:  # pandas/openpyxl/pyarrow raise many types; name the file in all cases
+        raise InputFileError(path, f"could not be read ({type(exc).__name__}: {exc})",
+                             fix="save it as UTF-8 CSV, .xlsx or .parquet") from exc
+    df.columns = [_clean_header(c) for c in df.columns]
+    if column_map:
+        df = apply_column_map(df, column_map, source=path)
+    df.attrs["source"] = str(path)
+    return df
+
+
+def _clean_header(name: Any) -> str:
+    return str(name).replace("\ufeff", "").strip()
+
+
+def _decode(path: Path) -> tuple[str, str]:
+    raw = path.read_bytes()
+    if b"\x00" in raw[:4096]:
+        raise InputFileError(path, "looks like a binary file, not text", fix="export the data as CSV, .xlsx or .parquet")
+    for enc in _ENCODINGS:
+        try:
+            return raw.decode(enc), enc
+        except UnicodeDecodeError:
+            continue
+    raise InputFileError(path, "is not UTF-8, Windows-1252 or Latin-1 text", fix="save it as UTF-8 CSV")  # pragma: no cover
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter of a CSV text: comma, semicolon or tab (the most frequent one in the header
+    when the csv sniffer cannot decide)."""
+    sample = "\n".join(text.splitlines()[:50])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        header = text.splitlines()[0] if text.strip() else ""
+        counts = {d: header.count(d) for d in DELIMITERS}
+        best = max(counts, key=counts.get)
+        return best if counts[best] else ","
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    text, encoding = _decode(path)
+    if not text.strip():
+        raise InputFileError(path, "file has only blank lines", fix="export the data again with a header row")
+    sep = sniff_delimiter(text)
+    try:
+        df = pd.read_csv(_io.StringIO(text), sep=sep, skipinitialspace=True)
+    except pd.errors.ParserError as exc:
+        raise InputFileError(path, f"rows have different numbers of fields ({exc})",
+                             fix="quote cells that contain the delimiter, or re-export the file") from exc
+    df.attrs.update(delimiter=sep, encoding=encoding)
+    return df
+
+
+def apply_column_map(df: pd.DataFrame, column_map: Mapping[str, str], *, source: Any = "<table>") -> pd.DataFrame:
+    """Rename the file's columns onto contract names; unknown keys are an error naming close matches."""
+    from .params import closest
+
+    norm = {_norm(c): c for c in df.columns}
+    rename, problems = {}, []
+    for theirs, ours in column_map.items():
+        if theirs in df.columns:
+            rename[theirs] = ours
+        elif _norm(theirs) in norm:
+            rename[norm[_norm(theirs)]] = ours
+        elif ours in df.columns:
+            continue  # already named as the contract wants
+        else:
+            hint = closest(theirs, list(df.columns))
+            problems.append(Problem(theirs, "named in column_map but not found in the file", fix=(
+                f"did you mean '{hint}'?" if hint else f"the file's columns are: {', '.join(map(str, df.columns))}")))
+    if problems:
+        raise DataValidationError(source, "input", problems)
+    return df.rename(columns=rename)
+
+
+def _norm(name: Any) -> str:
+    return re.sub(r"[\s\-]+", "_", str(name).strip().lower())
+
+
+# --------------------------------------------------------------------------- validating
+
+
+def load(path: str | os.PathLike, kind: str, *, column_map: Mapping[str, str] | None = None,
+         sheet: str | int = 0) -> pd.DataFrame:
+    """Read ``path`` and validate it against the contract of ``kind`` (see :data:`schemas.KINDS`)."""
+    return validate(read_table(path, column_map=column_map, sheet=sheet), kind, source=path)
+
+
+def validate(df: pd.DataFrame, kind: str, *, source: Any = None) -> pd.DataFrame:
+    """Return a copy of ``df`` with contract columns coerced to their types, or raise one
+    :class:`DataValidationError` listing every problem (column, check, lines, values, fix)."""
+    from .params import closest
+
+    if kind not in CONTRACTS:
+        raise DataValidationError(source or "<table>", kind, [Problem(None, f"unknown input kind {kind!r}",
+                                  fix=f"use one of {', '.join(CONTRACTS)}")])
+    source = source or df.attrs.get("source", "<table>")
+    model, table_checks = CONTRACTS[kind]
+    schema = model.to_schema()
+    out = df.copy()
+    # contract names match ignoring case and spacing ("Post Type" -> "post_type")
+    norm = {_norm(c): c for c in out.columns}
+    out = out.rename(columns={norm[n]: n for n in schema.columns if not schema.columns[n].regex
+                              and n not in out.columns and n in norm})
+    problems: list[Problem] = []
+    if out.empty:
+        problems.append(Problem(None, "has a header but no data rows", fix="export the data again with its rows"))
+
+    flagged: dict[str, set[int]] = {}
+    for name, col in schema.columns.items():
+        present = [c for c in out.columns if re.match(name, c)] if col.regex else ([name] if name in out.columns else [])
+        if not present:
+            if col.required:
+                label = f"a column matching {name.lstrip('^')}*" if col.regex else f"required column '{name}'"
+                hint = None if col.regex else closest(name, list(out.columns))
+                problems.append(Problem(None if col.regex else name, f"{label} is missing", fix=(
+                    f"rename '{hint}' or pass column_map={{'{hint}': '{name}'}}" if hint else
+                    f"add the column, or map yours onto it with column_map={{'Your column': '{name}'}}")))
+            continue
+        for c in present:
+            out[c], bad, why = _coerce(out[c], str(col.dtype))
+            if bad.any():
+                flagged[c] = set(out.index[bad])
+                problems.append(Problem(c, why, rows=_lines(out.index[bad]), values=df[_orig(df, c)][bad].tolist()[:5],
+                                        n_failed=int(bad.sum()), fix=_TYPE_FIX[why]))
+    if table_checks is not None:
+        problems += table_checks(out)
+    # value checks (ranges, allowed values, uniqueness, blanks), on the coerced table
+    try:
+        schema.validate(out, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        problems += _pandera_problems(exc.failure_cases, flagged)
+    if problems:
+        raise DataValidationError(source, kind, problems)
+    out.attrs = dict(df.attrs)
+    return out
+
+
+def _orig(df: pd.DataFrame, name: str) -> str:
+    if name in df.columns:
+        return name
+    return {_norm(c): c for c in df.columns}.get(name, name)
+
+
+def _lines(index) -> list[int]:
+    """1-based file line numbers of DataFrame rows (the header is line 1)."""
+    return [int(i) + 2 for i in index]
+
+
+_TYPE_FIX = {
+    "expected a number": "remove text, units and currency symbols (e.g. '1.2k', 'n/a') or leave the cell blank",
+    "number too large to be real": "check the export; values like 1e308 are usually a broken cell",
+    "expected yes/no": "use true/false, yes/no or 1/0",
+    "expected a date": "write dates as YYYY-MM-DD (e.g. 2026-03-31)",
+}
+
+
+def _coerce(s: pd.Series, dtype: str) -> tuple[pd.Series, pd.Series, str]:
+    """Coerce one column to the contract dtype; returns (values, mask of uncoercible cells, reason)."""
+    present = s.notna() & (s.astype("string").str.strip() != "")
+    if dtype.startswith(("float", "int")):
+        vals = _to_number(s)
+        bad = present & vals.isna()
+        if bad.any():
+            return vals, bad, "expected a number"
+        huge = np.isinf(vals.fillna(0)) | (vals.abs() > 1e15)
+        return vals, present & huge, "number too large to be real"
+    if dtype == "bool":
+        low = s.astype("string").str.strip().str.lower()
+        vals = low.map(lambda v: True if v in _TRUE else (False if v in _FALSE else None) if isinstance(v, str) else None)
+        bad = present & vals.isna()
+        return vals.fillna(False).astype(bool), bad, "expected yes/no"
+    if dtype.startswith("datetime"):
+        txt = s.astype("string").str.strip()
+        vals = pd.to_datetime(txt, errors="coerce", format="ISO8601")
+        rest = present & vals.isna()
+        if rest.any():  # other unambiguous formats ("31/03/2026", "Mar 31, 2026")
+            vals = vals.where(~rest, pd.to_datetime(txt.where(rest), errors="coerce", format="mixed", dayfirst=True))
+        return vals, present & vals.isna(), "expected a date"
+    vals = s.astype("string").str.strip()
+    return vals.where(present, pd.NA), pd.Series(False, index=s.index), ""
+
+
+def _to_number(s: pd.Series) -> pd.Series:
+    if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+        return s.astype("float64")
+    txt = s.astype("string").str.strip()
+    txt = txt.str.replace(r"^(-?\d{1,3}(?:,\d{3})+)(\.\d+)?$", lambda m: m.group(0).replace(",", ""), regex=True)
+    txt = txt.str.replace(r"^(-?\d+),(\d{1,2})$", r"\1.\2", regex=True)  # decimal comma: 12,5
+    return pd.to_numeric(txt, errors="coerce").astype("float64")
+
+
+_CHECK_TEXT = [
+    (r"greater_than_or_equal_to\((.*)\)", "values must be >= {0}", "recode the scale or fix the typed values"),
+    (r"less_than_or_equal_to\((.*)\)", "values must be <= {0}", "recode the scale or fix the typed values"),
+    (r"isin\((.*)\)", "values must be one of {0}", "use one of the allowed values (lower case)"),
+    (r"field_uniqueness|unique", "values must be unique", "remove or rename the duplicate rows"),
+    (r"not_nullable", "blank cells are not allowed", "fill in the blank cells"),
+    (r"str_length", "must not be empty", "fill in the empty names"),
+]
+
+
+def _pandera_problems(fc: pd.DataFrame, flagged: dict[str, set[int]]) -> list[Problem]:
+    problems = []
+    fc = fc[~fc["check"].astype(str).str.startswith(("column_in_dataframe", "dtype(", "coerce_dtype("))]
+    for (column, check), grp in fc.groupby(["column", "check"], sort=False, dropna=False):
+        idx = [i for i in grp["index"].tolist() if i is not None and not (isinstance(i, float) and math.isnan(i))]
+        idx = [int(i) for i in idx if int(i) not in flagged.get(str(column), set())]
+        if not idx and grp["index"].notna().any():
+            continue  # only rows already reported as the wrong type
+        text, fix = str(check), "fix the values listed"
+        for pattern, template, hint in _CHECK_TEXT:
+            m = re.match(pattern, str(check))
+            if m:
+                text, fix = template.format(*m.groups()), hint
+                break
+        values = [v for v, i in zip(grp["failure_case"], grp["index"]) if i is None or int(i) in idx]
+        problems.append(Problem(str(column), text, rows=[i + 2 for i in idx], values=values[:5],
+                                n_failed=len(idx), fix=fix))
+    return problems
+
+
+# --------------------------------------------------------------------------- writing
+
+
+@contextlib.contextmanager
+def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
+    """Yield a temporary path next to ``target``; on success it is renamed onto ``target``,
+    on error it is removed, so ``target`` is never half-written."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, target)
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
+
+
+def write_text(target: str | os.PathLike, text: str) -> Path:
+    """Write text atomically (UTF-8)."""
+    with atomic_path(target) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return Path(target)
+
+
+def write_bytes(target: str | os.PathLike, data: bytes) -> Path:
+    """Write bytes atomically."""
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(data)
+    return Path(target)
+
+
+def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
+    """Prefix text cells that a spreadsheet would run as a formula with a quote (OWASP CSV injection)."""
+    out = df.copy()
+    for c in out.columns:
+        if pd.api.types.is_string_dtype(out[c]) or out[c].dtype == object:
+            out[c] = out[c].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_PREFIXES) else v)
+    return out
+
+
+def write_table(df: pd.DataFrame, target: str | os.PathLike, *, index: bool = False) -> Path:
+    """Write a DataFrame atomically as CSV (formulas neutralised) or Parquet, by suffix."""
+    target = Path(target)
+    suffix = target.suffix.lower()
+    with atomic_path(target) as tmp:
+        if suffix in PARQUET_SUFFIXES:
+            df.to_parquet(tmp, index=index)
+        elif suffix in CSV_SUFFIXES:
+            neutralise_formulas(df).to_csv(tmp, index=index, lineterminator="\n")
+        else:
+            raise InputFileError(target, f"unsupported output format {suffix!r}", fix="use .csv or .parquet")
+    return target

@@ -1,0 +1,58 @@
+"""Shared fixtures: run real notebooks with papermill and look inside the executed copies."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import papermill
+import pytest
+
+from socialkit.config import NOTEBOOKS_DIR, SAMPLES_DIR
+
+TESTS_DIR = Path(__file__).resolve().parent
+DATA_DIR = TESTS_DIR / "data"
+
+
+def svg_outputs(nb) -> list[str]:
+    """Every SVG image in a notebook's outputs (static Altair charts)."""
+    found = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            svg = out.get("data", {}).get("image/svg+xml")
+            if svg:
+                found.append("".join(svg) if isinstance(svg, list) else svg)
+    return found
+
+
+def text_outputs(nb) -> str:
+    """All text and HTML outputs of a notebook, joined (for asserting on tables and findings)."""
+    parts = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream":
+                parts.append("".join(out.get("text", "")))
+            for mime in ("text/plain", "text/html", "text/markdown"):
+                val = out.get("data", {}).get(mime)
+                if val:
+                    parts.append("".join(val) if isinstance(val, list) else val)
+    return "\n".join(parts)
+
+
+@pytest.fixture
+def execute_notebook(tmp_path):
+    """Execute a notebook from notebooks/ (or a path) with papermill; returns the executed notebook."""
+
+    def run(name: str | Path, **parameters):
+        src = Path(name) if Path(name).suffix == ".ipynb" else NOTEBOOKS_DIR / f"{name}.ipynb"
+        out = tmp_path / f"{src.stem}.executed.ipynb"
+        papermill.execute_notebook(str(src), str(out), parameters=parameters, kernel_name="python3",
+                                   progress_bar=False, cwd=str(tmp_path))
+        return nbformat.read(out, as_version=4)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def samples_dir() -> Path:
+    return SAMPLES_DIR
