@@ -236,10 +236,15 @@ def _coerce(s: pd.Series, dtype: str) -> tuple[pd.Series, pd.Series, str]:
         huge = np.isinf(vals.fillna(0)) | (vals.abs() > 1e15)
         return vals, present & huge, "number too large to be real"
     if dtype == "bool":
-        low = s.astype("string").str.strip().str.lower()
-        vals = low.map(lambda v: True if v in _TRUE else (False if v in _FALSE else None) if isinstance(v, str) else None)
+        def as_bool(v: Any) -> bool | None:
+            if isinstance(v, (bool, np.bool_)):
+                return bool(v)
+            text = str(v).strip().lower() if v is not None and not pd.isna(v) else ""
+            return True if text in _TRUE else False if text in _FALSE else None
+
+        vals = pd.Series([as_bool(v) for v in s], index=s.index, dtype=object)
         bad = present & vals.isna()
-        return vals.fillna(False).astype(bool), bad, "expected yes/no"
+        return vals.where(~bad, False).astype(bool), bad, "expected yes/no"
     if dtype.startswith("datetime"):
         txt = s.astype("string").str.strip()
         vals = pd.to_datetime(txt, errors="coerce", format="ISO8601")

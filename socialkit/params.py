@@ -78,16 +78,14 @@ class Parameter:
 
 def find_notebook(notebook: str | os.PathLike) -> Path:
     """Resolve a notebook given as a path or as a name in the kit's notebooks folder."""
-    from .config import NOTEBOOKS_DIR
+    from .config import NOTEBOOKS_DIR, PROJECT_DIR
 
     path = Path(notebook)
     if path.suffix != ".ipynb":
         path = path.with_suffix(".ipynb")
-    if path.is_file():
-        return path
-    candidate = NOTEBOOKS_DIR / path.name
-    if candidate.is_file():
-        return candidate
+    for candidate in (path, NOTEBOOKS_DIR / path.name, PROJECT_DIR / path):
+        if candidate.is_file():
+            return candidate
     known = sorted(p.stem for p in NOTEBOOKS_DIR.glob("*.ipynb"))
     raise ParameterError("notebook", f"names no notebook file: {notebook!s} (known: {', '.join(known)}).",
                          suggestion=closest(path.stem, known))

@@ -1,0 +1,149 @@
+"""Execute one notebook report: the one place that chains the steps.
+
+load -> validate parameters -> parameterize -> execute (in a kernel we may have started ahead of
+time) -> mark failures -> scrub secrets -> write atomically -> raise on errors.
+
+Secrets: parameters whose help text says ``[secret]`` are injected into the kernel but their
+values are replaced by ``"[secret]"`` in the injected cell and scrubbed from every output before
+anything is written.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+import nbformat
+from papermill.engines import papermill_engines
+from papermill.iorw import load_notebook_node
+from papermill.execute import ERROR_ANCHOR_MSG, ERROR_MARKER_TAG, ERROR_MESSAGE_TEMPLATE, prepare_notebook_metadata
+from papermill.parameterize import parameterize_notebook
+
+from . import io
+from .exceptions import NotebookExecutionError
+from .params import find_notebook, notebook_parameters, validate_parameters
+
+SECRET_MASK = "[secret]"
+KERNEL_NAME = "python3"
+
+
+@dataclass
+class Execution:
+    """What one execution produced."""
+
+    notebook: Path
+    output: Path | None
+    parameters: dict[str, Any]
+    secrets: set[str] = field(default_factory=set)
+    nb: Any = None
+    error: NotebookExecutionError | None = None
+
+
+def prepare(notebook: str | os.PathLike, parameters: Mapping[str, Any] | None = None) -> tuple[Path, dict, set[str]]:
+    """Validate ``parameters`` against the notebook before any kernel starts.
+
+    Returns the notebook path, the parameters to inject (``*_path`` values made absolute, so they
+    mean the same in any working directory) and the names of secret parameters."""
+    path = find_notebook(notebook)
+    declared = notebook_parameters(path)
+    given = dict(parameters or {})
+    validate_parameters(path, given, declared=declared)
+    for name, value in list(given.items()):
+        if declared[name].is_path and isinstance(value, str) and value:
+            given[name] = str(Path(value).resolve())
+    return path, given, {n for n, p in declared.items() if p.secret}
+
+
+def execute(notebook: str | os.PathLike, parameters: Mapping[str, Any] | None = None, *,
+            output: str | os.PathLike | None = None, kernel_manager=None, timeout: float | None = None,
+            cwd: str | os.PathLike | None = None, raise_on_error: bool = True) -> Execution:
+    """Run a notebook with validated parameters; write the executed copy to ``output`` atomically.
+
+    ``kernel_manager`` may be an already started ``jupyter_client.KernelManager`` (a warm kernel);
+    it is used for this notebook only and shut down afterwards. On a failing cell the partial
+    notebook is still written, with the failing cell marked, then NotebookExecutionError is raised
+    (or returned in ``Execution.error`` when ``raise_on_error`` is false).
+    """
+    path, given, secrets = prepare(notebook, parameters)
+    nb = load_notebook_node(str(path))  # papermill's loader: adds the metadata it expects
+    if given:
+        nb = parameterize_notebook(nb, given, kernel_name=KERNEL_NAME, language="python")
+    nb = prepare_notebook_metadata(nb, str(path), str(output) if output else None)
+    env_cwd = str(cwd) if cwd else None
+    engine_kwargs: dict[str, Any] = dict(input_path=str(path), output_path=None, kernel_name=KERNEL_NAME,
+                                         progress_bar=False, log_output=False, start_timeout=120,
+                                         execution_timeout=timeout)
+    if kernel_manager is not None:
+        engine_kwargs["km"] = kernel_manager
+    previous, batch_flag = os.getcwd(), os.environ.get("SOCIALKIT_BATCH")
+    try:
+        if env_cwd:
+            os.chdir(env_cwd)
+        os.environ["SOCIALKIT_BATCH"] = "1"  # inherited by the kernel: notebooks render static charts
+        nb = papermill_engines.execute_notebook_with_engine(None, nb, **engine_kwargs)
+    finally:
+        os.chdir(previous)
+        if batch_flag is None:
+            os.environ.pop("SOCIALKIT_BATCH", None)
+        if kernel_manager is not None:
+            kernel_manager.shutdown_kernel(now=True)
+    error = mark_failure(nb, path, output)
+    scrub_secrets(nb, {n: given[n] for n in secrets if n in given})
+    result = Execution(path, Path(output) if output else None, given, secrets, nb, error)
+    if output:
+        io.write_text(output, nbformat.writes(nb))
+    if error and raise_on_error:
+        raise error
+    return result
+
+
+def mark_failure(nb, path: Path, output: str | os.PathLike | None) -> NotebookExecutionError | None:
+    """Find the first failing cell; put papermill's error banner on top and an anchor above it."""
+    for index, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error" and not (out.get("ename") == "SystemExit" and out.get("evalue") in ("", "0")):
+                anchor = nbformat.v4.new_markdown_cell(ERROR_ANCHOR_MSG)
+                banner = nbformat.v4.new_markdown_cell(ERROR_MESSAGE_TEMPLATE % str(cell.get("execution_count")))
+                anchor.metadata["tags"] = banner.metadata["tags"] = [ERROR_MARKER_TAG]
+                nb.cells.insert(index, anchor)
+                nb.cells.insert(0, banner)
+                return NotebookExecutionError(path.name, index, out.get("ename", "Error"), out.get("evalue", ""),
+                                              str(output) if output else None)
+        if cell.get("metadata", {}).get("papermill", {}).get("exception"):
+            return NotebookExecutionError(path.name, index, "CellExecutionError", "the kernel stopped", str(output) if output else None)
+    return None
+
+
+def scrub_secrets(nb, secrets: Mapping[str, Any]) -> None:
+    """Replace secret values in the injected-parameters cell and in every output, in place."""
+    if not secrets:
+        return
+    values = [str(v) for v in secrets.values() if v not in (None, "")]
+    for cell in nb.cells:
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            lines = []
+            for line in cell.source.splitlines():
+                name = line.split("=", 1)[0].strip()
+                lines.append(f'{name} = "{SECRET_MASK}"' if name in secrets else line)
+            cell.source = "\n".join(lines)
+        cell.source = _mask(cell.source, values)
+        for out in cell.get("outputs", []):
+            for key in ("text", "evalue"):
+                if key in out:
+                    out[key] = _mask(out[key], values)
+            if "traceback" in out:
+                out["traceback"] = [_mask(t, values) for t in out["traceback"]]
+            for mime, val in list(out.get("data", {}).items()):
+                if isinstance(val, str):
+                    out["data"][mime] = _mask(val, values)
+    nb.metadata.get("papermill", {}).get("parameters", {}).update({n: SECRET_MASK for n in secrets})
+
+
+def _mask(text: Any, values: list[str]) -> Any:
+    if not isinstance(text, str):
+        return text
+    for v in values:
+        text = text.replace(v, SECRET_MASK)
+    return text

@@ -1,0 +1,39 @@
+"""One report: validated, executed in a kernel, secrets scrubbed, failures kept and marked."""
+
+import nbformat
+import pytest
+
+from socialkit.exceptions import NotebookExecutionError, ParametersError
+from socialkit.execute import execute
+
+DEMO = "tests/data/notebooks/params_demo.ipynb"
+
+
+@pytest.mark.notebook
+def test_secret_never_reaches_the_output(tmp_path):
+    out = tmp_path / "demo.ipynb"
+    result = execute(DEMO, {"api_token": "tok-9f8e7d", "times": 3}, output=out)
+    text = out.read_text()
+    assert "tok-9f8e7d" not in text and "[secret]" in text
+    assert "hellohellohello" in text  # it really ran, with the injected value
+    assert "token length 10" in text  # the kernel saw the real secret
+    assert result.secrets == {"api_token"}
+
+
+@pytest.mark.notebook
+def test_failing_notebook_keeps_partial_output_with_marked_cell(tmp_path):
+    out = tmp_path / "fail.ipynb"
+    with pytest.raises(NotebookExecutionError) as err:
+        execute(DEMO, {"fail": True}, output=out)
+    assert err.value.ename == "ValueError" and str(out) in str(err.value)
+    nb = nbformat.read(out, as_version=4)
+    assert "papermill-error-cell-tag" in nb.cells[0].metadata.get("tags", [])
+    text = out.read_text()
+    assert "hellohello" in text and "failing on purpose" in text
+
+
+def test_bad_parameter_fails_before_any_kernel(tmp_path):
+    out = tmp_path / "never.ipynb"
+    with pytest.raises(ParametersError, match="Did you mean 'times'"):
+        execute(DEMO, {"tims": 1}, output=out)
+    assert not out.exists()
