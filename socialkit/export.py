@@ -1,0 +1,586 @@
+"""Offline export of executed notebooks to stakeholder HTML and PDF.
+
+One pipeline, pure steps, I/O at the edge:
+
+* :func:`prepare_notebook` returns a report-ready copy of an executed notebook: the papermill
+  ``injected-parameters`` cell and the ``parameters`` cell removed, every secret value replaced by
+  ``[secret]`` (sources, outputs, metadata);
+* :func:`notebook_to_html` renders it with the offline ``socialkit_report`` nbconvert template
+  (JupyterLab's look, no JavaScript, no CDN): code hidden, a title block, a table of contents from
+  the markdown headings, charts inlined as vector SVG;
+* :func:`html_to_pdf` prints that HTML to PDF through a registry of engines
+  (:data:`PDF_ENGINES`): ``weasyprint`` (default, pip) and ``chromium`` (headless Debian
+  Chromium); add one with :func:`register_pdf_engine`;
+* :func:`export_notebook` chains them for a file: ``socialkit export NOTEBOOK --to html|pdf``.
+
+Every file is written atomically (:func:`socialkit.io.atomic_path`).
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import copy
+import datetime as _dt
+import html as _html
+import json
+import logging
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Mapping
+
+import nbformat
+
+from . import io
+from .config import PACKAGE_DIR
+from .exceptions import ExportError, InputFileError, ParameterError
+from .params import closest, parse_parameters
+
+#: Folder of the kit's nbconvert templates (inside the package, so it works when installed).
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
+#: The offline report template (extends JupyterLab's ``lab`` template).
+TEMPLATE_NAME = "socialkit_report"
+#: What replaces a secret value wherever it would appear.
+SECRET_MASK = "[secret]"
+#: Secret values shorter than this are not searched for inside outputs: replacing one or two
+#: characters everywhere would destroy the report (they are still kept out of the title block).
+MIN_SECRET_LENGTH = 4
+#: Cells with one of these tags are left out of the report entirely.
+REMOVE_CELL_TAGS = ("injected-parameters", "parameters", "remove-cell")
+#: Cells with one of these tags keep their place but lose their outputs.
+REMOVE_OUTPUT_TAGS = ("remove-output", "hide-output")
+#: Order of the first items of the title block; other items follow in the order given.
+META_ORDER = ("brand", "notebook", "date")
+#: Output formats of :func:`export_notebook`.
+FORMATS = ("html", "pdf")
+#: Seconds an external PDF engine may run before it is stopped.
+DEFAULT_TIMEOUT = 120.0
+#: Which output is shown when a cell has several representations: static vector graphics first,
+#: so a chart never falls back to an HTML/JavaScript view that needs a CDN.
+DISPLAY_PRIORITY = ["image/svg+xml", "image/png", "image/jpeg", "text/html", "text/markdown",
+                    "text/latex", "text/vnd.mermaid", "text/plain"]
+#: Binary outputs (base64) that are not searched for secrets.
+_BINARY_MIMES = ("image/png", "image/jpeg", "image/gif", "application/pdf")
+
+
+class EngineUnavailableError(ExportError):
+    """A PDF engine is unknown, not installed or failed to start; the message says how to fix it."""
+
+    def __init__(self, engine: str, reason: str, fix: str = ""):
+        self.engine = engine
+        self.reason = reason
+        self.fix = fix
+        msg = f"PDF engine '{engine}' {reason}"
+        if fix:
+            msg += f"\n    fix: {fix}"
+        super().__init__(msg)
+
+
+# --------------------------------------------------------------------------- secrets
+
+
+def secret_parameter_names(nb: Mapping) -> set[str]:
+    """Names marked ``[secret]`` in the help comment of the notebook's ``parameters`` cell."""
+    cell = _tagged_cell(nb, "parameters")
+    if cell is None:
+        return set()
+    try:
+        declared = parse_parameters(_source(cell))
+    except (ParameterError, SyntaxError):
+        return set()
+    return {name for name, p in declared.items() if p.secret}
+
+
+def find_secret_values(nb: Mapping, names: Iterable[str], *, meta: Mapping[str, Any] | None = None) -> list[str]:
+    """Every text form of the values given to the parameters ``names`` in an executed notebook.
+
+    Values are looked up in papermill's record of the run (``metadata.papermill.parameters``), in
+    the ``injected-parameters`` cell, in the ``parameters`` cell defaults and in ``meta``. Each value
+    yields its text, its ``repr``/JSON-escaped forms and its HTML-escaped form, longest first.
+    """
+    names = set(names)
+    found: list[Any] = []
+    recorded = nb.get("metadata", {}).get("papermill", {}).get("parameters", {}) or {}
+    found += [v for k, v in recorded.items() if k in names]
+    for tag in ("injected-parameters", "parameters"):
+        cell = _tagged_cell(nb, tag)
+        if cell is not None:
+            found += [v for k, v in _literal_assignments(_source(cell)).items() if k in names]
+    if meta:
+        found += [v for k, v in meta.items() if k in names]
+    forms: set[str] = set()
+    for value in found:
+        for text in _leaf_texts(value):
+            forms.update({text, repr(text)[1:-1], json.dumps(text)[1:-1], _html.escape(text),
+                          _html.escape(text, quote=False)})
+    return sorted((f for f in forms if len(f) >= MIN_SECRET_LENGTH), key=lambda s: (-len(s), s))
+
+
+def scrub(text: str, values: Iterable[str]) -> str:
+    """``text`` with every occurrence of each of ``values`` replaced by ``[secret]``."""
+    for value in values:
+        if value:
+            text = text.replace(value, SECRET_MASK)
+    return text
+
+
+def _leaf_texts(value: Any) -> Iterator[str]:
+    if value is None or isinstance(value, bool):
+        return
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for v in value.values():
+            yield from _leaf_texts(v)
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        for v in value:
+            yield from _leaf_texts(v)
+    else:
+        yield str(value)
+
+
+def _literal_assignments(source: str) -> dict[str, Any]:
+    """``name = literal`` assignments of a cell (what papermill injects); others are ignored."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return {}
+    values: dict[str, Any] = {}
+    for node in tree.body:
+        target = None
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            target = node.target
+        if isinstance(target, ast.Name):
+            try:
+                values[target.id] = ast.literal_eval(node.value)
+            except ValueError:
+                continue
+    return values
+
+
+def _scrub_tree(obj: Any, values: list[str], key: str | None = None) -> Any:
+    """A copy of a JSON-like structure with secrets replaced in every string (binary data skipped)."""
+    if key in _BINARY_MIMES:
+        return obj
+    if isinstance(obj, str):
+        return scrub(obj, values)
+    if isinstance(obj, Mapping):
+        return {k: _scrub_tree(v, values, k) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_scrub_tree(v, values) for v in obj]
+    return obj
+
+
+# --------------------------------------------------------------------------- preparing
+
+
+def prepare_notebook(nb: nbformat.NotebookNode, *, secret_values: Iterable[str] = ()) -> nbformat.NotebookNode:
+    """A report-ready copy of ``nb`` (``nb`` itself is not changed).
+
+    Cells tagged ``injected-parameters``, ``parameters`` or ``remove-cell`` are removed; cells
+    tagged ``remove-output`` lose their outputs; widget state is dropped (a static report cannot
+    use it); every string of the notebook (sources, outputs, metadata; not base64 images) has the
+    ``secret_values`` replaced by ``[secret]``.
+    """
+    out = copy.deepcopy(nb)
+    cells = []
+    for cell in out.cells:
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if tags & set(REMOVE_CELL_TAGS):
+            continue
+        if cell.get("cell_type") == "code" and tags & set(REMOVE_OUTPUT_TAGS):
+            cell["outputs"] = []
+        cells.append(cell)
+    out.cells = cells
+    out.metadata.pop("widgets", None)
+    values = list(secret_values)
+    if values:
+        out = nbformat.from_dict(_scrub_tree(out, values))
+    return out
+
+
+def report_meta(nb: Mapping, *, notebook: str | None = None, secrets: Iterable[str] = ()) -> dict[str, str]:
+    """Title-block items of an executed notebook: ``notebook``, ``date`` (the day papermill
+    finished, else today) and every parameter papermill injected except the secret ones."""
+    pm = nb.get("metadata", {}).get("papermill", {}) or {}
+    hidden = set(secrets) | secret_parameter_names(nb)
+    meta: dict[str, str] = {}
+    name = notebook or (Path(str(pm["input_path"])).stem if pm.get("input_path") else None)
+    if name:
+        meta["notebook"] = name
+    meta["date"] = str(pm.get("end_time") or _dt.date.today().isoformat())[:10]
+    for key, value in (pm.get("parameters") or {}).items():
+        if key not in hidden:
+            meta[key] = meta_text(value)
+    return meta
+
+
+def meta_text(value: Any) -> str:
+    """How a parameter value reads in the title block (strings as is, the rest as JSON)."""
+    if isinstance(value, str):
+        return value
+    try:
+        return json.dumps(value, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def notebook_title(nb: Mapping, default: str = "Report") -> str:
+    """The report title: ``metadata.title``, else the first level-1 markdown heading, else ``default``."""
+    title = nb.get("metadata", {}).get("title")
+    if title:
+        return str(title)
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "markdown":
+            m = re.search(r"^#\s+(.+?)\s*#*\s*$", _source(cell), flags=re.M)
+            if m:
+                return m.group(1)
+    return default
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+def notebook_to_html(nb: nbformat.NotebookNode, *, title: str, meta: Mapping[str, Any] | None = None,
+                     secrets: Iterable[str] = (), secret_values: Iterable[str] = ()) -> str:
+    """Render an executed notebook as a self-contained, offline HTML report.
+
+    ``title`` heads the title block; ``meta`` gives its items (brand, notebook, date and the
+    parameters that are not secret; ``None`` reads them from papermill's record of the run).
+    ``secrets`` names secret parameters: their values (found in the notebook, see
+    :func:`find_secret_values`) and any extra ``secret_values`` are replaced by ``[secret]``
+    everywhere, and those names are left out of the title block. Names marked ``[secret]`` in the
+    ``parameters`` cell are secret too.
+
+    Code inputs are hidden, the ``injected-parameters`` and ``parameters`` cells removed, charts
+    kept as inline SVG, and the page loads nothing from the network (no ``<script>`` at all).
+    """
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    names = set(secrets) | secret_parameter_names(nb)
+    values = sorted(set(find_secret_values(nb, names, meta=meta)) | {v for v in secret_values if v},
+                    key=lambda s: (-len(s), s))
+    report = prepare_notebook(nb, secret_values=values)
+    items = report_meta(nb, secrets=names) if meta is None else {k: meta_text(v) for k, v in meta.items()}
+    items = {k: scrub(v, values) for k, v in items.items() if k not in names}
+    ordered = [(k, items[k]) for k in META_ORDER if k in items] + [
+        (k, v) for k, v in items.items() if k not in META_ORDER]
+    title = scrub(str(title), values)
+    report.metadata["title"] = title
+
+    config = Config()
+    config.NbConvertBase.display_data_priority = DISPLAY_PRIORITY
+    exporter = HTMLExporter(config=config, template_name=TEMPLATE_NAME,
+                            extra_template_basedirs=[str(TEMPLATES_DIR)])
+    exporter.exclude_input = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    inliner = _SvgInliner()
+    exporter.register_filter("inline_svg", inliner)
+    resources = {"socialkit": {"title": title, "meta": ordered}, "metadata": {"name": title}}
+    try:
+        body, _ = exporter.from_notebook_node(report, resources=resources)
+    except Exception as exc:  # jinja2/nbconvert raise many types; say which template failed
+        raise ExportError(f"the '{TEMPLATE_NAME}' template (in {TEMPLATES_DIR.name}/) could not render "
+                          f"the notebook ({type(exc).__name__}: {exc})") from exc
+    body = _drop_repeated_title(body, title)
+    body = offline_html(inliner.restore(body))
+    body = _fill_toc(body)
+    return scrub(body, values)
+
+
+class _SvgInliner:
+    """Template filter: keeps each SVG output aside and leaves a placeholder comment, so the markup
+    is put back byte for byte after nbconvert re-parses the page (which would lower-case ``viewBox``).
+    Ids are made unique per chart and anything that could run or load from the network is removed."""
+
+    def __init__(self):
+        self.svgs: list[str] = []
+
+    def __call__(self, svg: Any) -> str:
+        svg = "".join(svg) if isinstance(svg, list) else str(svg)
+        prefix = f"sk{len(self.svgs) + 1}-"
+        svg = re.sub(r"<\?xml[^>]*\?>|<!DOCTYPE[^>]*>|<!--.*?-->", "", svg, flags=re.S)
+        svg = re.sub(r"<script\b.*?</script\s*>|<script\b[^>]*/>", "", svg, flags=re.S | re.I)
+        svg = re.sub(r"\son\w+\s*=\s*(\"[^\"]*\"|'[^']*')", "", svg)
+        svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}{m.group(1)}"', svg)
+        svg = re.sub(r"url\(\s*#([^)\s]+)\s*\)", lambda m: f"url(#{prefix}{m.group(1)})", svg)
+        svg = re.sub(r'((?:xlink:)?href)="#([^"]+)"', lambda m: f'{m.group(1)}="#{prefix}{m.group(2)}"', svg)
+        self.svgs.append(svg.strip())
+        return f"<!-- socialkit:svg:{len(self.svgs)} -->"
+
+    def restore(self, html: str) -> str:
+        return re.sub(r"<!-- socialkit:svg:(\d+) -->", lambda m: self.svgs[int(m.group(1)) - 1], html)
+
+
+_EXTERNAL = r"""\s*(?:https?:)?//"""
+
+
+def offline_html(html: str) -> str:
+    """``html`` with everything that would load from the network or run removed.
+
+    Drops every ``<script>`` element, ``<link>`` to a remote file, remote ``@import`` and CSS
+    ``url()``, and ``<iframe>``/``<object>``/``<embed>``; remote images become a short note.
+    Ordinary links (``<a href>``) stay: they load nothing.
+    """
+    flags = re.S | re.I
+    html = re.sub(r"<script\b.*?</script\s*>|<script\b[^>]*/?>", "", html, flags=flags)
+    html = re.sub(r"<link\b[^>]*\bhref\s*=\s*[\"']?" + _EXTERNAL + r"[^>]*>", "", html, flags=flags)
+    html = re.sub(r"@import\s+(?:url\()?\s*[\"']?" + _EXTERNAL + r"[^;]*;?", "", html, flags=flags)
+    html = re.sub(r"url\(\s*[\"']?" + _EXTERNAL + r"[^)]*\)", "none", html, flags=flags)
+    html = re.sub(r"<(iframe|object|embed|video|audio)\b.*?</\1\s*>|<(?:iframe|object|embed|video|audio|source)\b[^>]*>",
+                  "", html, flags=flags)
+    html = re.sub(r"<img\b[^>]*\bsrc\s*=\s*[\"']?" + _EXTERNAL + r"[^>]*>",
+                  '<span class="sk-removed">[remote image not included in the offline report]</span>',
+                  html, flags=flags)
+    html = re.sub(r"(<(?:image|use|feImage)\b[^>]*\b(?:xlink:)?href\s*=\s*)([\"'])" + _EXTERNAL + r"[^\"']*\2",
+                  r"\1\2\2", html, flags=flags)
+    html = re.sub(r"\bsrcset\s*=\s*([\"'])[^\"']*" + r"(?:https?:)?//" + r"[^\"']*\1", "", html, flags=flags)
+    return html
+
+
+_HEADING = re.compile(r"<h([1-6])\b([^>]*)>(.*?)</h\1\s*>", re.S | re.I)
+
+
+def table_of_contents(html: str) -> list[tuple[int, str, str]]:
+    """``(level, anchor id, text)`` of the headings of a rendered report's main content.
+
+    A single level-1 heading is the document's title and is left out; the contents then list
+    levels 2 and 3, otherwise levels 1 and 2.
+    """
+    main = html.split("<main>", 1)[1] if "<main>" in html else html
+    found = []
+    for m in _HEADING.finditer(main):
+        anchor = re.search(r'\bid="([^"]+)"', m.group(2))
+        text = re.sub(r"<a\b[^>]*class=\"anchor-link\"[^>]*>.*?</a>", "", m.group(3), flags=re.S)
+        text = _html.unescape(re.sub(r"<[^>]+>", "", text)).strip()
+        if anchor and text:
+            found.append((int(m.group(1)), anchor.group(1), text))
+    n_top = sum(1 for level, *_ in found if level == 1)
+    top = 2 if n_top <= 1 else 1
+    return [(level, a, t) for level, a, t in found if top <= level <= top + 1]
+
+
+def _fill_toc(html: str) -> str:
+    entries = table_of_contents(html)
+    if not entries:
+        return re.sub(r'<nav class="sk-toc".*?</nav>\s*', "", html, count=1, flags=re.S)
+    top = min(level for level, *_ in entries)
+    parts, open_sub = ["<ol>"], False
+    for level, anchor, text in entries:
+        link = f'<a href="#{_html.escape(anchor)}">{_html.escape(text)}</a>'
+        if level == top:
+            parts.append(("</ol></li>" if open_sub else "</li>" if len(parts) > 1 else "") + f"<li>{link}")
+            open_sub = False
+        else:
+            if not open_sub:
+                parts.append("<ol>" if len(parts) > 1 else "<li><ol>")
+                open_sub = True
+            parts.append(f"<li>{link}</li>")
+    parts.append(("</ol></li>" if open_sub else "</li>") + "</ol>")
+    return html.replace("<!-- socialkit:toc -->", "\n".join(parts), 1)
+
+
+def _drop_repeated_title(html: str, title: str) -> str:
+    """Remove the notebook's own level-1 heading when it repeats the title block."""
+    if "<main>" not in html:
+        return html
+    head, main = html.split("<main>", 1)
+    m = re.search(r"<h1\b[^>]*>(.*?)</h1\s*>", main, flags=re.S | re.I)
+    if m:
+        text = re.sub(r"<a\b[^>]*class=\"anchor-link\"[^>]*>.*?</a>", "", m.group(1), flags=re.S)
+        if _html.unescape(re.sub(r"<[^>]+>", "", text)).strip() == title.strip():
+            main = main[:m.start()] + main[m.end():]
+    return head + "<main>" + main
+
+
+# --------------------------------------------------------------------------- PDF engines
+
+#: Registered PDF engines: name -> callable ``(html, out_path, *, timeout) -> None`` that writes a
+#: PDF to ``out_path`` (a temporary path that :func:`html_to_pdf` renames into place).
+PDF_ENGINES: dict[str, Callable[..., None]] = {}
+
+
+def register_pdf_engine(name: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Decorator adding a PDF engine to :data:`PDF_ENGINES` under ``name``.
+
+    The engine is called as ``engine(html, out_path, *, timeout)`` and must write a PDF to
+    ``out_path``; when its software is missing it raises :class:`EngineUnavailableError` saying
+    how to install it.
+    """
+    def decorate(func: Callable[..., None]) -> Callable[..., None]:
+        PDF_ENGINES[name] = func
+        return func
+
+    return decorate
+
+
+def html_to_pdf(html: str, out_path: str | os.PathLike, *, engine: str = "weasyprint",
+                timeout: float = DEFAULT_TIMEOUT) -> Path:
+    """Print an HTML report to a PDF file with one of :data:`PDF_ENGINES`; returns the path.
+
+    The file is written atomically: a failed engine leaves no half-written PDF behind.
+    """
+    if engine not in PDF_ENGINES:
+        hint = closest(engine, PDF_ENGINES)
+        raise EngineUnavailableError(engine, f"is not a registered PDF engine (registered: {', '.join(sorted(PDF_ENGINES))}).",
+                                     fix=f"use engine='{hint}'" if hint else "use engine='weasyprint' (the default)")
+    out_path = Path(out_path)
+    with io.atomic_path(out_path) as tmp:
+        PDF_ENGINES[engine](html, tmp, timeout=timeout)
+        if not tmp.exists() or tmp.stat().st_size == 0:
+            raise ExportError(f"PDF engine '{engine}' wrote no PDF for {out_path.name}")
+    return out_path
+
+
+def _offline_fetcher():
+    """WeasyPrint URL fetcher that only accepts inline ``data:`` URLs: nothing from disk or network."""
+    from weasyprint import URLFetcher
+
+    return URLFetcher(allowed_protocols={"data"})
+
+
+@register_pdf_engine("weasyprint")
+def weasyprint_pdf(html: str, out_path: Path, *, timeout: float = DEFAULT_TIMEOUT) -> None:
+    """HTML -> PDF with WeasyPrint (pure Python + Pango; no browser, no JavaScript).
+
+    Runs in this process, so ``timeout`` is not enforced; WeasyPrint loads only ``data:`` URLs here.
+    """
+    try:
+        import weasyprint
+    except (ImportError, OSError) as exc:
+        raise EngineUnavailableError(
+            "weasyprint", f"cannot be imported ({type(exc).__name__}: {exc}).",
+            fix="pip install weasyprint (it needs the Pango library: sudo apt-get install libpango-1.0-0 "
+                "libpangoft2-1.0-0), or use engine='chromium'") from exc
+    logger = logging.getLogger("weasyprint")
+    level = logger.level
+    logger.setLevel(logging.ERROR)  # the lab stylesheet triggers many harmless "unsupported CSS" warnings
+    try:
+        weasyprint.HTML(string=html, url_fetcher=_offline_fetcher()).write_pdf(str(out_path))
+    finally:
+        logger.setLevel(level)
+
+
+#: Executables tried, in order, for the ``chromium`` engine (``SOCIALKIT_CHROMIUM`` overrides).
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+#: Flags for a headless, offline, root-safe print run (a fresh profile is added per run).
+CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--disable-extensions", "--disable-dev-shm-usage", "--hide-scrollbars",
+                  "--no-pdf-header-footer")
+_CHROMIUM_FIX = ("install it with `sudo apt-get install chromium` (Debian/Ubuntu; `make test` installs it), "
+                 "or set SOCIALKIT_CHROMIUM to the browser's executable, or use engine='weasyprint'")
+
+
+def chromium_executable() -> str:
+    """Path of the Chromium executable: ``$SOCIALKIT_CHROMIUM`` if set, else the first of
+    :data:`CHROMIUM_NAMES` on the PATH; raises :class:`EngineUnavailableError` when none is found."""
+    explicit = os.environ.get("SOCIALKIT_CHROMIUM")
+    if explicit:
+        found = shutil.which(explicit)
+        if not found:
+            raise EngineUnavailableError("chromium", f"needs a Chromium browser, but SOCIALKIT_CHROMIUM={explicit} "
+                                         "is not an executable file.", fix=_CHROMIUM_FIX)
+        return found
+    for name in CHROMIUM_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    raise EngineUnavailableError("chromium", f"needs a Chromium browser, but none was found on the PATH "
+                                 f"(looked for {', '.join(CHROMIUM_NAMES)}).", fix=_CHROMIUM_FIX)
+
+
+@register_pdf_engine("chromium")
+def chromium_pdf(html: str, out_path: Path, *, timeout: float = DEFAULT_TIMEOUT) -> None:
+    """HTML -> PDF with headless Chromium (``--print-to-pdf``), a fresh profile per run, no network.
+
+    The browser is stopped (its whole process group) after ``timeout`` seconds.
+    """
+    exe = chromium_executable()
+    with tempfile.TemporaryDirectory(prefix="socialkit-chromium-") as tmp:
+        tmp = Path(tmp)
+        page = io.write_text(tmp / "report.html", html)
+        pdf = tmp / "report.pdf"
+        cmd = [exe, *CHROMIUM_FLAGS, f"--user-data-dir={tmp / 'profile'}", f"--print-to-pdf={pdf}", page.as_uri()]
+        try:
+            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                                    start_new_session=True, env={**os.environ, "HOME": str(tmp)})
+        except OSError as exc:
+            raise EngineUnavailableError("chromium", f"could not start {exe} ({exc}).", fix=_CHROMIUM_FIX) from exc
+        try:
+            _, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            raise ExportError(f"PDF engine 'chromium' did not finish within {timeout:g} s and was stopped; "
+                              "pass a larger timeout, or use engine='weasyprint'") from None
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)  # helper processes left by the browser
+        if proc.returncode != 0 or not pdf.is_file() or pdf.stat().st_size == 0:
+            tail = "\n".join(err.decode("utf-8", "replace").strip().splitlines()[-5:])
+            raise ExportError(f"PDF engine 'chromium' ({exe}) exited with code {proc.returncode} and wrote no PDF"
+                              + (f":\n{tail}" if tail else ""))
+        shutil.copyfile(pdf, out_path)
+
+
+# --------------------------------------------------------------------------- files
+
+
+def export_notebook(path: str | os.PathLike, *, to: str = "html", out: str | os.PathLike | None = None,
+                    engine: str = "weasyprint", title: str | None = None, meta: Mapping[str, Any] | None = None,
+                    secrets: Iterable[str] = (), secret_values: Iterable[str] = (),
+                    timeout: float = DEFAULT_TIMEOUT) -> Path:
+    """Export an executed notebook file to HTML or PDF; returns the written path.
+
+    The export goes next to the notebook (same name, ``.html``/``.pdf``) unless ``out`` is given.
+    ``title`` defaults to the notebook's first level-1 heading; ``meta`` (title-block items) to the
+    notebook name, the run date and the non-secret parameters papermill recorded; items given in
+    ``meta`` are added to the notebook name and date. See :func:`notebook_to_html` for ``secrets``.
+    """
+    path = Path(path)
+    if to not in FORMATS:
+        raise ParameterError("to", f"must be one of {list(FORMATS)}. Got {to!r} instead.", closest(str(to), FORMATS),
+                             owner="export_notebook")
+    if not path.is_file():
+        raise InputFileError(path, "notebook not found", fix="give the path of an executed .ipynb file")
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except Exception as exc:  # nbformat raises JSON, validation and OS errors
+        raise InputFileError(path, f"is not a readable notebook ({type(exc).__name__}: {exc})",
+                             fix="export an .ipynb written by Jupyter or papermill") from exc
+    target = Path(out) if out is not None else path.with_suffix(f".{to}")
+    if target.resolve() == path.resolve():
+        raise ParameterError("out", f"must differ from the notebook itself. Got {target} instead.", owner="export_notebook")
+    names = set(secrets) | secret_parameter_names(nb)
+    items = report_meta(nb, notebook=path.stem, secrets=names)
+    if meta is not None:
+        items = {k: v for k, v in items.items() if k in ("notebook", "date")} | {
+            k: meta_text(v) for k, v in meta.items()}
+    text = notebook_to_html(nb, title=title or notebook_title(nb, default=path.stem), meta=items,
+                            secrets=names, secret_values=secret_values)
+    if to == "html":
+        return io.write_text(target, text)
+    return html_to_pdf(text, target, engine=engine, timeout=timeout)
+
+
+def _tagged_cell(nb: Mapping, tag: str):
+    for cell in nb.get("cells", []):
+        if tag in cell.get("metadata", {}).get("tags", []):
+            return cell
+    return None
+
+
+def _source(cell: Mapping) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
