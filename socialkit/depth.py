@@ -508,31 +508,38 @@ def limiting_factors(result: DepthAssessment) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols).sort_values("n_functions", ascending=False, kind="stable").reset_index(drop=True)
 
 
+def _and(items: Sequence[str]) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
+
+
 def findings_markdown(result: DepthAssessment) -> str:
     """The main findings as a markdown bullet list, for a client-ready narrative."""
     o = result.overall.iloc[0]
-    lines = [f"- Overall the organisation is **{o['kind']}**: at least half of its {o['n_functions']} "
-             f"assessed functions are *{o['level']}*; {o['n_social_business']} reach social-business depth "
-             "(transparent or collaborative)."]
+    f = result.functions
+    label = dict(zip(f["function"], f["label"]))
+    nb = int(o["n_social_business"])
+    lines = [f"- Overall the organisation is doing **{o['kind']}**: at least half of its {o['n_functions']} "
+             f"assessed functions are *{o['level']}*; {nb} function{' reaches' if nb == 1 else 's reach'} "
+             "social-business depth (transparent or collaborative)."]
     for r in limiting_factors(result).itertuples(index=False):
+        names = [label[x] for x in r.functions.split(", ")]
         lines.append(f"- **{r.limit[0].upper() + r.limit[1:]}** in {r.n_functions} function"
-                     f"{'s' if r.n_functions != 1 else ''} ({r.functions}).")
-    free = result.functions.loc[result.functions["limiting_factor"] == "", "function"].tolist()
+                     f"{'s' if r.n_functions != 1 else ''}: {_and(names)}.")
+    free = f.loc[f["limiting_factor"] == "", "label"].tolist()
     if free:
-        lines.append(f"- No readiness factor caps {', '.join(free)}: they can become collaborative.")
-    grow = result.functions[result.functions["gap"] > 0].sort_values("gap", ascending=False, kind="stable")
+        lines.append(f"- No readiness factor caps {_and(free)}: collaborative is within reach.")
+    grow = f[f["gap"] > 0].sort_values("gap", ascending=False, kind="stable")
     if len(grow):
-        top = grow.head(3)
-        lines.append("- Largest gaps: " + "; ".join(f"{r.function} ({r.current} -> {r.attainable}, "
-                     f"{int(r.gap)} level{'s' if r.gap != 1 else ''})" for r in top.itertuples(index=False)) + ".")
-    over = result.functions[result.functions["gap"] < 0]
-    for r in over.itertuples(index=False):
-        lines.append(f"- {r.function} is already *{r.current}*, deeper than readiness supports "
+        lines.append("- Largest gaps: " + "; ".join(f"{r.label} ({r.current} -> {r.attainable}, "
+                     f"{int(r.gap)} level{'s' if r.gap != 1 else ''})" for r in grow.head(3).itertuples(index=False)) + ".")
+    for r in f[f["gap"] < 0].itertuples(index=False):
+        lines.append(f"- {r.label} is already *{r.current}*, deeper than readiness supports "
                      f"({r.limit}): secure it before going further.")
     p = result.practices
     yes, no = p.loc[p["practised"], "practice"].tolist(), p.loc[~p["practised"], "practice"].tolist()
-    lines.append("- Practises " + (", ".join(yes) if yes else "none of presence, platform and purpose") +
-                 ("; not yet " + ", ".join(no) if no else "") + ".")
+    lines.append("- Practises " + (_and(yes) if yes else "none of presence, platform and purpose") +
+                 ("; not yet " + _and(no) if no else "") + ".")
     return "\n".join(lines)
 
 
