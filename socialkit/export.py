@@ -223,13 +223,9 @@ def report_meta(nb: Mapping, *, notebook: str | None = None, secrets: Iterable[s
 
 
 def meta_text(value: Any) -> str:
-    """How a parameter value reads in the title block (strings as is, the rest as JSON)."""
-    if isinstance(value, str):
-        return value
-    try:
-        return json.dumps(value, ensure_ascii=False, default=str)
-    except (TypeError, ValueError):
-        return str(value)
+    """How a parameter value reads in the title block: strings as is, the rest as Python literals
+    (as they are written in the parameters cell)."""
+    return value if isinstance(value, str) else repr(value)
 
 
 def notebook_title(nb: Mapping, default: str = "Report") -> str:
@@ -372,7 +368,7 @@ def table_of_contents(html: str) -> list[tuple[int, str, str]]:
 def _fill_toc(html: str) -> str:
     entries = table_of_contents(html)
     if not entries:
-        return re.sub(r'<nav class="sk-toc".*?</nav>\s*', "", html, count=1, flags=re.S)
+        return re.sub(r'<nav\b[^>]*class="sk-toc"[^>]*>.*?</nav>\s*', "", html, count=1, flags=re.S)
     top = min(level for level, *_ in entries)
     parts, open_sub = ["<ol>"], False
     for level, anchor, text in entries:
@@ -431,7 +427,7 @@ def html_to_pdf(html: str, out_path: str | os.PathLike, *, engine: str = "weasyp
     """
     if engine not in PDF_ENGINES:
         hint = closest(engine, PDF_ENGINES)
-        raise EngineUnavailableError(engine, f"is not a registered PDF engine (registered: {', '.join(sorted(PDF_ENGINES))}).",
+        raise EngineUnavailableError(engine, f"is not registered (registered: {', '.join(sorted(PDF_ENGINES))}).",
                                      fix=f"use engine='{hint}'" if hint else "use engine='weasyprint' (the default)")
     out_path = Path(out_path)
     with io.atomic_path(out_path) as tmp:
@@ -563,7 +559,9 @@ def export_notebook(path: str | os.PathLike, *, to: str = "html", out: str | os.
     if target.resolve() == path.resolve():
         raise ParameterError("out", f"must differ from the notebook itself. Got {target} instead.", owner="export_notebook")
     names = set(secrets) | secret_parameter_names(nb)
-    items = report_meta(nb, notebook=path.stem, secrets=names)
+    items = report_meta(nb, secrets=names)
+    items.setdefault("notebook", path.stem)
+    items = {"notebook": items.pop("notebook"), **items}
     if meta is not None:
         items = {k: v for k, v in items.items() if k in ("notebook", "date")} | {
             k: meta_text(v) for k, v in meta.items()}
