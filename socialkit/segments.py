@@ -47,6 +47,7 @@ from .config import data_file
 from .exceptions import (DataValidationError, InputFileError, ModelInputError, NotFittedError, ParameterError,
                          Problem)
 from .params import closest
+from .schemas import split_multi
 
 K_MIN, K_MAX = 2, 20
 DEFAULT_K_RANGE = (2, 8)
@@ -817,25 +818,23 @@ def stability(model: Segmenter, df: pd.DataFrame, *, resamples: int = 10, rows: 
 
 def participation_ladder() -> pd.DataFrame:
     """The participation ladder rules (socialkit/data/participation_ladder.csv): one row per rung,
-    ``order`` 1 = most engaged, the habit-column pattern and minimum rate that qualify, and the
-    intimacy-ladder stage each rung makes reachable."""
+    ``order`` 1 = most engaged, the habit-column ``column_pattern`` (a regular expression on the
+    column name in lower case with ``_`` between words) and ``min_value`` that qualify, and the
+    intimacy facts (``implies``) that reaching the rung shows."""
     t = io.read_table(data_file("participation_ladder.csv"))
     t["column_pattern"] = t["column_pattern"].astype(object).where(t["column_pattern"].notna(), "")
+    t["implies"] = t["implies"].map(split_multi)
+    t["order"] = t["order"].astype(int)
     return t.sort_values("order").reset_index(drop=True)
-
-
-def intimacy_ladder() -> pd.DataFrame:
-    """The ocean-to-fish-bowl stages (socialkit/data/intimacy_ladder.csv)."""
-    return io.read_table(data_file("intimacy_ladder.csv")).sort_values("order").reset_index(drop=True)
 
 
 def habit_columns(df: pd.DataFrame, *, ladder: pd.DataFrame | None = None, exclude: Sequence[str] = ()) -> dict[str, list[str]]:
     """Which columns measure each rung's activity: the ``habit_*`` columns when the file has them,
-    else numeric columns (not in ``exclude``) whose name matches a rung's pattern."""
+    else numeric columns (not in ``exclude``, not ``psy_*``) whose name matches a rung's pattern."""
     ladder = participation_ladder() if ladder is None else ladder
     habit = [c for c in df.columns if str(c).lower().startswith("habit_")]
     pool = habit or [c for c in df.columns if c not in exclude and not str(c).lower().startswith("psy_")
-                     and to_numbers(df[c]).notna().mean() > 0.5 and not ID_NAME.search(str(c))]
+                     and not ID_NAME.search(str(c)) and to_numbers(df[c]).notna().mean() > 0.5]
     out: dict[str, list[str]] = {}
     for r in ladder.itertuples():
         if not r.column_pattern:
@@ -850,12 +849,10 @@ def habit_columns(df: pd.DataFrame, *, ladder: pd.DataFrame | None = None, exclu
 def participation_rungs(df: pd.DataFrame, *, ladder: pd.DataFrame | None = None,
                         columns: Mapping[str, list[str]] | None = None) -> pd.Series:
     """Each respondent's highest rung: the most engaged rung (lowest ``order``) for which any of its
-    habit columns reaches ``min_value``; "inactives" when none does."""
+    habit columns reaches ``min_value``; the last rung ("inactives") when none does."""
     ladder = participation_ladder() if ladder is None else ladder
     columns = habit_columns(df, ladder=ladder) if columns is None else columns
-    order = pd.Series(ladder["order"].to_numpy(), index=ladder["rung"]).astype(int)
-    bottom = ladder.iloc[-1]["rung"]
-    best = pd.Series(int(order[bottom]), index=df.index)
+    best = pd.Series(int(ladder["order"].iloc[-1]), index=df.index)
     for r in ladder.itertuples():
         cols = columns.get(r.rung)
         if not cols:
@@ -864,40 +861,55 @@ def participation_rungs(df: pd.DataFrame, *, ladder: pd.DataFrame | None = None,
         for c in cols:
             met |= (to_numbers(df[c]) >= float(r.min_value)).fillna(False).to_numpy()
         best = best.where(~met | (best < r.order), int(r.order))
-    rung_of = dict(zip(order.to_numpy(), order.index))
-    return best.map(rung_of).rename("rung")
+    return best.map(dict(zip(ladder["order"], ladder["rung"]))).rename("rung")
 
 
-def _ladder_tables(df: pd.DataFrame, labels: pd.Series, names: Mapping[int, str], exclude: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+def _ladder_tables(df: pd.DataFrame, labels: pd.Series, names: Mapping[int, str],
+                   exclude: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    from .ladder import FACTS, place_segments
+
     ladder = participation_ladder()
     cols = habit_columns(df, ladder=ladder, exclude=exclude)
-    if not cols:
-        return (pd.DataFrame(columns=["segment", "name", "rung", "label", "share", "placement"]),
-                pd.DataFrame(columns=["segment", "name", "participation", "stage", "label", "next_step"]),
-                ["No digital-habit columns were found (habit_* or names such as 'posts per week'), so segments "
-                 "are not placed on the participation or intimacy ladders."])
-    rungs = participation_rungs(df, ladder=ladder, columns=cols)
-    order = dict(zip(ladder["rung"], ladder["order"].astype(int)))
-    by_order = dict(zip(ladder["order"].astype(int), ladder["rung"]))
-    keep = labels != SUPPRESSED
-    rows, placement = [], {}
-    for s in sorted(set(labels[keep])):
-        r = rungs[labels == s]
-        shares = r.value_counts(normalize=True)
-        placed = by_order[int(math.ceil(float(np.median(r.map(order)))))]
-        placement[s] = placed
-        for rung in ladder["rung"]:
-            rows.append(dict(segment=s, name=names.get(s, ""), rung=rung,
-                             label=ladder.set_index("rung").loc[rung, "label"],
-                             share=float(shares.get(rung, 0.0)), placement=rung == placed))
-    part = pd.DataFrame(rows)
-    stages = intimacy_ladder().set_index("stage")
-    stage_of = dict(zip(ladder["rung"], ladder["intimacy_stage"]))
-    intim = pd.DataFrame([dict(segment=s, name=names.get(s, ""), participation=p, stage=stage_of[p],
-                               label=stages.loc[stage_of[p], "label"], next_step=stages.loc[stage_of[p], "next_step"])
-                          for s, p in placement.items()])
-    used = "; ".join(f"{k}: {', '.join(map(str, v))}" for k, v in cols.items())
-    return part, intim, [f"Participation ladder built from these habit columns ({used})."]
+    keep = (labels != SUPPRESSED).to_numpy()
+    segs = sorted(set(labels[keep].tolist()))
+    notes: list[str] = []
+    facts = pd.DataFrame({"segment": segs})
+    facts["psychographic_insight"] = 1.0  # this survey is that insight
+    part = pd.DataFrame(columns=["segment", "name", "rung", "label", "share", "placement"])
+    if cols:
+        rungs = participation_rungs(df, ladder=ladder, columns=cols)
+        order = dict(zip(ladder["rung"], ladder["order"]))
+        by_order = dict(zip(ladder["order"], ladder["rung"]))
+        rows = []
+        for s in segs:
+            r = rungs[(labels == s).to_numpy()]
+            shares = r.value_counts(normalize=True)
+            placed = by_order[int(math.ceil(float(np.median(r.map(order)))))]
+            for rec in ladder.itertuples():
+                rows.append(dict(segment=s, name=names.get(s, ""), rung=rec.rung, label=rec.label,
+                                 share=float(shares.get(rec.rung, 0.0)), placement=rec.rung == placed))
+        part = pd.DataFrame(rows)
+        implied = {f: set(ladder.loc[ladder["implies"].map(lambda i: f in i), "rung"]) for f in FACTS}
+        for f, rung_set in implied.items():
+            if rung_set and f != "psychographic_insight":
+                facts[f] = [float(rungs[(labels == s).to_numpy()].isin(rung_set).mean()) for s in segs]
+        used = "; ".join(f"{k}: {', '.join(map(str, v))}" for k, v in cols.items())
+        notes.append(f"Participation ladder built from these habit columns ({used}); a segment sits on the "
+                     "highest rung its median member reaches.")
+    else:
+        notes.append("No digital-habit columns were found (habit_* or names such as 'posts per week'), so segments "
+                     "are not placed on the participation ladder.")
+    norm = {_norm_name(c): c for c in df.columns}
+    for f in FACTS:  # survey columns that record a fact directly (e.g. opt_in) win over habits
+        if f in norm and norm[f] not in exclude:
+            held = to_numbers(df[norm[f]])
+            if held.isna().all():
+                held = clean_levels(df[norm[f]]).isin({"true", "yes", "y", "1", "x"}).astype(float)
+            facts[f] = [float((held[(labels == s).to_numpy()] > 0).mean()) for s in segs]
+            notes.append(f"Intimacy fact '{f}' read from the column '{norm[f]}'.")
+    placed = place_segments(facts, id_column="segment")
+    placed.insert(1, "name", placed["segment"].map(names))
+    return part, placed[["segment", "name", "stage", "label", "next_step", "missing_for_next"]], notes
 
 
 # --------------------------------------------------------------------------- profile
@@ -911,7 +923,7 @@ class SegmentProfile:
     index: pd.DataFrame  # segment, name, variable, level, kind, measure, segment_value, audience_value, index, std_diff
     traits: pd.DataFrame  # segment, name, trait, variable, level, direction, index, std_diff, kind
     participation: pd.DataFrame  # segment, name, rung, label, share, placement
-    intimacy: pd.DataFrame  # segment, name, participation, stage, label, next_step
+    intimacy: pd.DataFrame  # segment, name, stage, label, next_step, missing_for_next
     composition: pd.DataFrame  # segment, name, column, level, share
     summary: pd.DataFrame  # one row per segment
     notes: list[str]
@@ -1001,9 +1013,8 @@ def profile(model: Segmenter, df: pd.DataFrame, *, profile_columns: Any = None,
         traits[traits["kind"] == "feature"].groupby("segment")["trait"].apply(lambda t: "; ".join(t))).fillna(
         "close to the audience average")
     if len(part):
-        placed = part[part["placement"]].set_index("segment")["label"]
-        summary["participation"] = summary["segment"].map(placed)
-        summary["intimacy_stage"] = summary["segment"].map(intim.set_index("segment")["label"])
+        summary["participation"] = summary["segment"].map(part[part["placement"]].set_index("segment")["label"])
+    summary["intimacy_stage"] = summary["segment"].map(intim.set_index("segment")["label"])
     return SegmentProfile(sizes=sizes.reset_index(drop=True), index=index.reset_index(drop=True),
                           traits=traits.reset_index(drop=True), participation=part, intimacy=intim,
                           composition=composition, summary=summary.reset_index(drop=True), notes=notes)
@@ -1085,19 +1096,21 @@ def load_model(path: str | Path) -> Segmenter:
     return model
 
 
-def score_file(model_path: str | Path, file_path: str | Path, out_path: str | Path, *,
-               column_map: Mapping[str, str] | None = None) -> pd.DataFrame:
-    """Score new respondents into the saved segments and write the assignments (.csv or .parquet).
+def score_file(model_path: str | Path, file_path: str | Path, out_path: str | Path | None = None, *,
+               column_map: Mapping[str, str] | None = None) -> Path:
+    """Score new respondents into the saved segments and write their assignments (id column,
+    segment, segment_name) as .csv or .parquet; returns the path written.
 
-    Raises :class:`ModelInputError` when the new file lacks the model's feature columns (or its
-    id column). This is what ``socialkit segment score MODEL FILE`` runs.
+    ``out_path`` defaults to ``<file stem>.segments.csv`` next to the new file. Raises
+    :class:`ModelInputError` when the new file lacks the model's feature columns (or its id
+    column). This is what ``socialkit segment score MODEL FILE`` runs.
     """
     model = load_model(model_path)
     df = io.read_table(file_path, column_map=column_map)
     model.check_columns(df, source=file_path)
     out = assignments(model, df)
-    io.write_table(out, out_path)
-    return out
+    target = Path(out_path) if out_path is not None else Path(file_path).with_name(f"{Path(file_path).stem}.segments.csv")
+    return io.write_table(out, target)
 
 
 # --------------------------------------------------------------------------- charts
