@@ -649,8 +649,16 @@ def analyse(initiatives: pd.DataFrame, functions: pd.DataFrame | None = None, *,
         labels=dict(zip(functions["function"], functions["label"])), excluded=len(initiatives) - n)
 
 
-def summary(result: VennResult) -> str:
-    """One paragraph, in plain words, of what the scores say (for the notebook and reports)."""
+class Summary(str):
+    """A paragraph of Markdown text that notebooks display as Markdown."""
+
+    def _repr_markdown_(self) -> str:
+        return str(self)
+
+
+def summary(result: VennResult) -> Summary:
+    """One paragraph, in plain words, of what the scores say and what the next class needs
+    (Markdown; a ``str`` subclass that notebooks display as Markdown)."""
     ms = result.measures
     nxt = {"social media desk": "coordinated", "coordinated": "social business"}.get(result.classification)
     unmet = result.reasons[(result.reasons["class"] == nxt) & ~result.reasons["met"]]
@@ -659,7 +667,7 @@ def summary(result: VennResult) -> str:
             f"{ms['value']:.0%} have a goal with a measurable KPI.")
     if nxt and not unmet.empty:
         text += f" To become {nxt}: " + "; ".join(unmet["reason"].str.split(":").str[0]) + "."
-    return text
+    return Summary(text)
 
 
 def compare(initiatives_by_brand: Mapping[str, pd.DataFrame], functions: pd.DataFrame | None = None,
@@ -756,7 +764,7 @@ def venn_regions(m: pd.DataFrame, chosen: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _check_chosen(m: pd.DataFrame, chosen: Sequence[str] | None) -> list[str]:
+def choose_venn_functions(m: pd.DataFrame, chosen: Sequence[str] | None) -> list[str]:
     if chosen is None or len(chosen) == 0:
         reach = m.sum(axis=0).sort_values(ascending=False, kind="stable")
         return list(reach.index[:3])
@@ -786,7 +794,7 @@ def venn_chart(data: VennResult | pd.DataFrame, functions: Sequence[str] | None 
     """
     m, result_labels = _as_membership(data)
     labels = {**result_labels, **(labels or {})}
-    chosen = _check_chosen(m, functions)
+    chosen = choose_venn_functions(m, functions)
     circles, regions = venn_layout(len(chosen))
     counts = venn_regions(m, chosen).set_index("region")
     (xlo, xhi), (ylo, yhi) = _VENN_DOMAIN[len(chosen)]
