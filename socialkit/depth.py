@@ -313,7 +313,7 @@ def level_scores(assessment: pd.DataFrame, *, questions: pd.DataFrame | None = N
     """Score of every function on every level: function, level, order, score (0..1), pass_score,
     evidenced (score >= pass_score)."""
     levels = load_levels() if levels is None else levels
-    answers = check_assessment(assessment, questions=questions)
+    answers = assessment if "normalised" in assessment.columns else check_assessment(assessment, questions=questions)
     scores = _wmean(answers, ["function", "level"])
     out = scores.merge(levels[["level", "order", "pass_score"]], on="level", how="left")
     out["evidenced"] = out["score"] >= out["pass_score"] - 1e-12
@@ -371,7 +371,7 @@ def practices(assessment: pd.DataFrame, *, questions: pd.DataFrame | None = None
     (mean over functions of the weighted mean of the practice's answers), threshold, practised,
     functions_practising, n_functions."""
     table = load_practices() if table is None else table
-    answers = check_assessment(assessment, questions=questions)
+    answers = assessment if "normalised" in assessment.columns else check_assessment(assessment, questions=questions)
     per_function = _wmean(answers, ["function", "practice"])
     n = answers["function"].nunique()
     rows = []
@@ -395,10 +395,7 @@ def _cap(score: float, rows: pd.DataFrame, names: list[str]) -> tuple[int, str]:
     return names.index(row["max_level"]), str(row["rule"])
 
 
-def _applies(cell: Any, function: str) -> bool:
-    from .schemas import split_multi
-
-    items = split_multi(cell)
+def _applies(items: list[str], function: str) -> bool:
     return not items or function in items
 
 
@@ -434,13 +431,17 @@ def attainable_depth(functions: Iterable[str], readiness_table: pd.DataFrame, *,
     the top level), limiting_label, limit_rule, limit (a sentence such as
     "leadership engagement caps you at recommendable")."""
     caps = load_caps() if caps is None else caps
+    from .schemas import split_multi
+
     names = level_names(levels)
     top = len(names) - 1
+    lists = caps["functions"].map(split_multi)
     rows = []
     for fn in functions:
         caps_here = []
+        applies = lists.map(lambda items: _applies(items, fn))
         for r in readiness_table.itertuples(index=False):
-            fc = caps[(caps["factor"] == r.factor) & caps["functions"].map(lambda c: _applies(c, fn))]
+            fc = caps[(caps["factor"] == r.factor) & applies]
             if fc.empty:
                 continue
             order, rule = _cap(r.score, fc, names)
@@ -487,13 +488,14 @@ def assess(assessment: pd.DataFrame, readiness: pd.DataFrame, *, questions: pd.D
     attainable level and gap per function with the limiting factor, and presence/platform/purpose."""
     levels = load_levels()
     functions = load_functions()
-    scored = level_scores(assessment, questions=questions, levels=levels)
+    answers = check_assessment(assessment, questions=questions, functions=functions)
+    scored = level_scores(answers, levels=levels)
     depth = current_depth(scored, levels=levels, functions=functions)
     ready = readiness_scores(readiness, questions=readiness_questions, caps=caps, levels=levels)
     reach = attainable_depth(depth["function"], ready, caps=caps, levels=levels)
     return DepthAssessment(levels=scored, functions=depth_gap(depth, reach),
                            overall=overall_depth(depth, levels=levels), readiness=ready,
-                           practices=practices(assessment, questions=questions))
+                           practices=practices(answers))
 
 
 def limiting_factors(result: DepthAssessment) -> pd.DataFrame:
