@@ -833,7 +833,7 @@ def venn_chart(data: VennResult | pd.DataFrame, functions: Sequence[str] | None 
     layers.append(alt.Chart(corner).mark_text(fontSize=11, align="right", color="#555").encode(
         x=alt.X("x:Q", scale=xs, axis=None), y=alt.Y("y:Q", scale=ys, axis=None), text="text:N"))
     return alt.layer(*layers).properties(
-        width=round(px * (xhi - xlo)), height=round(px * (yhi - ylo)),
+        width=px * (xhi - xlo), height=px * (yhi - ylo),
         title=title or f"Initiatives across {', '.join(labels.get(c, c) for c in chosen)}")
 
 

@@ -124,7 +124,7 @@ _ROWS: dict[str, list[tuple]] = {
          "page likes", "customers", "content", "active", True),
         ("Open-day announcement", "events; marketing", "buzz around an event; engage and track attendees",
          "", "customers", "content", "active", True),
-        ("Carving videos", "marketing", "", "views", "customers", "content", "active", False),
+        ("Carving videos", "marketing", "", "views", "customers", "content", "active", True),
         ("Family photo memorial wall", "marketing", "", "comments", "customers", "community", "paused", False),
         ("Funeral director updates", "sales", "", "", "partners", "content", "active", True),
         ("Next master carver search", "", "find candidates, plan succession", "", "employees", "", "idea", True),
