@@ -222,6 +222,21 @@ def report_meta(nb: Mapping, *, notebook: str | None = None, secrets: Iterable[s
     return meta
 
 
+def title_items(nb: Mapping, meta: Mapping[str, Any] | None = None, *, secrets: Iterable[str] = (),
+                notebook: str | None = None) -> dict[str, str]:
+    """The title block's items: ``meta`` (values as text) on top of the notebook name and run date
+    read from the notebook; with ``meta=None``, also every non-secret parameter papermill recorded.
+    Secret names are always left out. ``notebook`` is the name used when papermill recorded none."""
+    names = set(secrets) | secret_parameter_names(nb)
+    base = report_meta(nb, secrets=names)
+    if notebook and "notebook" not in base:
+        base = {"notebook": notebook, **base}
+    if meta is not None:
+        base = {k: v for k, v in base.items() if k in ("notebook", "date")} | {
+            str(k): meta_text(v) for k, v in meta.items()}
+    return {k: v for k, v in base.items() if k not in names}
+
+
 def meta_text(value: Any) -> str:
     """How a parameter value reads in the title block: strings as is, the rest as Python literals
     (as they are written in the parameters cell)."""
@@ -249,7 +264,9 @@ def notebook_to_html(nb: nbformat.NotebookNode, *, title: str, meta: Mapping[str
     """Render an executed notebook as a self-contained, offline HTML report.
 
     ``title`` heads the title block; ``meta`` gives its items (brand, notebook, date and the
-    parameters that are not secret; ``None`` reads them from papermill's record of the run).
+    parameters that are not secret), added to the notebook name and run date read from the
+    notebook; ``None`` also lists every non-secret parameter papermill recorded (see
+    :func:`title_items`).
     ``secrets`` names secret parameters: their values (found in the notebook, see
     :func:`find_secret_values`) and any extra ``secret_values`` are replaced by ``[secret]``
     everywhere, and those names are left out of the title block. Names marked ``[secret]`` in the
@@ -265,8 +282,8 @@ def notebook_to_html(nb: nbformat.NotebookNode, *, title: str, meta: Mapping[str
     values = sorted(set(find_secret_values(nb, names, meta=meta)) | {v for v in secret_values if v},
                     key=lambda s: (-len(s), s))
     report = prepare_notebook(nb, secret_values=values)
-    items = report_meta(nb, secrets=names) if meta is None else {k: meta_text(v) for k, v in meta.items()}
-    items = {k: scrub(v, values) for k, v in items.items() if k not in names}
+    items = title_items(nb, meta, secrets=names)
+    items = {k: scrub(v, values) for k, v in items.items()}
     ordered = [(k, items[k]) for k in META_ORDER if k in items] + [
         (k, v) for k, v in items.items() if k not in META_ORDER]
     title = scrub(str(title), values)
@@ -542,7 +559,8 @@ def export_notebook(path: str | os.PathLike, *, to: str = "html", out: str | os.
     The export goes next to the notebook (same name, ``.html``/``.pdf``) unless ``out`` is given.
     ``title`` defaults to the notebook's first level-1 heading; ``meta`` (title-block items) to the
     notebook name, the run date and the non-secret parameters papermill recorded; items given in
-    ``meta`` are added to the notebook name and date. See :func:`notebook_to_html` for ``secrets``.
+    ``meta`` are added to the notebook name and date (:func:`title_items`). See
+    :func:`notebook_to_html` for ``secrets``.
     """
     path = Path(path)
     if to not in FORMATS:
@@ -559,12 +577,7 @@ def export_notebook(path: str | os.PathLike, *, to: str = "html", out: str | os.
     if target.resolve() == path.resolve():
         raise ParameterError("out", f"must differ from the notebook itself. Got {target} instead.", owner="export_notebook")
     names = set(secrets) | secret_parameter_names(nb)
-    items = report_meta(nb, secrets=names)
-    items.setdefault("notebook", path.stem)
-    items = {"notebook": items.pop("notebook"), **items}
-    if meta is not None:
-        items = {k: v for k, v in items.items() if k in ("notebook", "date")} | {
-            k: meta_text(v) for k, v in meta.items()}
+    items = title_items(nb, meta, secrets=names, notebook=path.stem)
     text = notebook_to_html(nb, title=title or notebook_title(nb, default=path.stem), meta=items,
                             secrets=names, secret_values=secret_values)
     if to == "html":

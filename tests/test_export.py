@@ -173,8 +173,13 @@ def test_title_block_shows_brand_notebook_date_then_non_secret_parameters(nb, ht
     page = notebook_to_html(nb, title="t", meta={"weeks": 6, "api_token": SECRET, "date": "2026-12-01",
                                                  "brand": "northbridge_advisory"})
     items = re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", page.split("<main>")[0])
-    assert items == [("brand", "northbridge_advisory"), ("date", "2026-12-01"), ("weeks", "6")]
+    assert items == [("brand", "northbridge_advisory"), ("notebook", "engagement_snapshot"), ("date", "2026-12-01"),
+                     ("weeks", "6")]
     assert SECRET not in page
+    # what a batch run passes: brand and parameters; the run date still comes from the notebook
+    page = notebook_to_html(nb, title="t", meta={"brand": "b1", "notebook": "05_stakeholder_report"})
+    items = re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", page.split("<main>")[0])
+    assert items == [("brand", "b1"), ("notebook", "05_stakeholder_report"), ("date", "2026-11-24")]
 
 
 def test_table_of_contents_from_markdown_headings(html):
@@ -238,6 +243,15 @@ def test_export_html_writes_next_to_the_notebook(tmp_path):
     custom = export_notebook(src, to="html", out=tmp_path / "sub" / "x.html", title="Custom", meta={"brand": "b1"})
     items = re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", custom.read_text(encoding="utf-8"))
     assert items == [("brand", "b1"), ("notebook", "engagement_snapshot"), ("date", "2026-11-24")]
+
+
+def test_export_of_a_notebook_without_papermill_record(tmp_path):
+    src = tmp_path / "charts_only.ipynb"
+    nbformat.write(_svg_nb('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>'), src)
+    page = export_notebook(src, to="html").read_text(encoding="utf-8")
+    items = dict(re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", page))
+    assert items["notebook"] == "charts_only" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", items["date"])
+    assert '<h1 class="sk-title-heading">Charts</h1>' in page
 
 
 def test_export_rejects_bad_arguments(tmp_path):
