@@ -70,6 +70,9 @@ MAX_TRAITS = 5
 STABLE_AT, FRAGILE_BELOW = 0.8, 0.6
 ID_NAME = re.compile(r"(^|[\s_\-])(id|uuid|guid|e-?mail|email address|phone)$|^(id|uuid|guid)([\s_\-]|$)"
                      r"|^(respondent|record|customer|member)([\s_\-]?(no|nr|number|#|code))?$", re.I)
+#: Column names read as demographics when profile_columns is "auto" (matched on the normalised name).
+DEMOGRAPHIC_NAME = re.compile(r"^(age|gender|sex|region|country|state|city|income\w*|education|occupation|"
+                              r"household\w*|marital\w*)(_|$)")
 SUPPRESSED = 0
 SUPPRESSED_NAME = "(suppressed: under the minimum size)"
 
@@ -120,7 +123,7 @@ def validate_options(*, k: Any = "auto", k_range: Any = DEFAULT_K_RANGE, min_seg
             except re.error as exc:
                 raise _bad(name, f"a valid regular expression ({exc})", value) from exc
     if not (id_column is None or isinstance(id_column, str)):
-        raise _bad("id_column", "a column name or None", id_column)
+        raise _bad("id_column", "a column name, 'auto' (detect it) or None (no id column)", id_column)
     return int(k_range[0]), int(k_range[1])
 
 
@@ -233,24 +236,40 @@ def _resolve(df: pd.DataFrame, spec: Any, name: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def plan_features(df: pd.DataFrame, *, features: Any = None, profile_columns: Any = None,
-                  id_column: str | None = None, reverse_keyed: Sequence[str] = (),
-                  min_segment_size: int = 30, k_range: Sequence[int] = DEFAULT_K_RANGE) -> FeaturePlan:
+def detect_id_column(df: pd.DataFrame) -> str | None:
+    """The first column named like an identifier or holding one different text per row, or None."""
+    for c in df.columns:
+        if ID_NAME.search(str(c)) or (not pd.api.types.is_numeric_dtype(df[c]) and _looks_like_id(df[c], c)):
+            return c
+    return None
+
+
+def plan_features(df: pd.DataFrame, *, features: Any = None, profile_columns: Any = "auto",
+                  id_column: str | None = "auto", reverse_keyed: Sequence[str] = (),
+                  min_segment_size: int = 30, k: Any = "auto", k_range: Sequence[int] = DEFAULT_K_RANGE) -> FeaturePlan:
     """Check the parameters against the file and decide each column's role, before any work.
 
     ``features``: a list of column names, a regular expression, or None (the ``psy_*`` columns when
-    there are any, else every column that is not the id or a profile column). Raises
+    there are any, else every column that is not the id or a profile column). ``profile_columns``:
+    a list, a regex, "auto" (columns named like demographics: age, gender, region, income ...) or
+    None. ``id_column``: a name, "auto" (detected) or None (no identifier). Raises
     :class:`ParameterError` for names that are not in the file and :class:`DataValidationError`
     when no usable feature is left (e.g. all constant) or there are too few respondents.
     """
-    validate_options(features=features, profile_columns=profile_columns, id_column=id_column,
-                     reverse_keyed=reverse_keyed, min_segment_size=min_segment_size, k_range=k_range)
+    validate_options(features=features, profile_columns=None if profile_columns == "auto" else profile_columns,
+                     id_column=id_column, reverse_keyed=reverse_keyed, min_segment_size=min_segment_size,
+                     k=k, k_range=k_range)
     if not isinstance(df, pd.DataFrame) or df.shape[1] == 0:
         raise DataValidationError("<table>", "audience", [Problem(None, "has no columns", fix="load a survey file")])
     source = df.attrs.get("source", "<table>")
-    if id_column is not None:
+    if id_column == "auto":
+        id_column = detect_id_column(df)
+    elif id_column is not None:
         id_column = _resolve(df, [id_column], "id_column")[0]
-    profile = _resolve(df, profile_columns, "profile_columns")
+    if profile_columns == "auto":
+        profile = [c for c in df.columns if DEMOGRAPHIC_NAME.search(_norm_name(c)) and c != id_column]
+    else:
+        profile = _resolve(df, profile_columns, "profile_columns")
     if features is None:
         psy = [c for c in df.columns if str(c).lower().startswith("psy_")]
         candidates = psy or [c for c in df.columns if c != id_column and c not in profile]
@@ -432,7 +451,8 @@ class Segmenter(BaseEstimator):
         k: "auto" (chosen by silhouette over ``k_range``) or an int in [2, 20].
         k_range: [low, high] of the k values compared.
         reverse_keyed: Likert items whose scale is reversed before profiling.
-        id_column: respondent identifier (never clustered; kept in assignments only).
+        id_column: respondent identifier (never clustered; kept in assignments only); "auto" to
+            detect it, None for none.
         min_segment_size: smallest segment that may be reported (privacy); smaller ones are
             merged into their nearest segment (``small_segments="merge"``) or suppressed.
         random_state: seed; the same seed gives the same segments.
@@ -466,9 +486,9 @@ class Segmenter(BaseEstimator):
                          random_state=self.random_state, small_segments=self.small_segments,
                          reverse_keyed=self.reverse_keyed, features=self.features, id_column=self.id_column,
                          n_init=self.n_init)
-        return plan_features(df, features=self.features, id_column=self.id_column,
+        return plan_features(df, features=self.features, id_column=self.id_column, profile_columns=None,
                              reverse_keyed=self.reverse_keyed, min_segment_size=self.min_segment_size,
-                             k_range=self.k_range)
+                             k=self.k, k_range=self.k_range)
 
     # -- fitting
     def fit(self, df: pd.DataFrame, y=None) -> "Segmenter":
@@ -990,7 +1010,7 @@ def profile(model: Segmenter, df: pd.DataFrame, *, profile_columns: Any = None,
         sizes = sizes[~sizes["segment"].isin(drop)]
         lab = np.where(np.isin(lab, list(drop)), SUPPRESSED, lab)
 
-    exclude = list(model.plan_.features) + ([model.plan_.id_column] if model.plan_.id_column else [])
+    exclude = [model.plan_.id_column] if model.plan_.id_column else []
     part, intim, ladder_notes = _ladder_tables(df, pd.Series(lab, index=df.index), names, exclude)
     notes += ladder_notes
 
@@ -1065,6 +1085,21 @@ def assignments(model: Segmenter, df: pd.DataFrame) -> pd.DataFrame:
     out["segment"] = seg.to_numpy()
     out["segment_name"] = [model.segment_name(s) for s in out["segment"]]
     return out.reset_index(drop=True)
+
+
+def export(model: Segmenter, df: pd.DataFrame, path: str | Path) -> pd.DataFrame:
+    """Write the assignments of ``df`` to ``path`` (.csv or .parquet) and the fitted model next to it
+    (same name, ``.joblib``); returns a small table of what was written."""
+    path = Path(path)
+    out = assignments(model, df)
+    written = [("assignments", io.write_table(out, path), len(out))]
+    written.append(("model", save_model(model, path.with_suffix(".joblib")), model.k_))
+    return pd.DataFrame(written, columns=["what", "file", "rows_or_segments"]).astype({"file": str})
+
+
+def notes_markdown(notes: Sequence[str]) -> str:
+    """Notes as a markdown list."""
+    return "\n".join(f"- {n}" for n in notes) if notes else "- nothing to note"
 
 
 def save_model(model: Segmenter, path: str | Path) -> Path:
@@ -1164,7 +1199,9 @@ def index_heatmap(index: pd.DataFrame, *, kind: str | None = "feature", max_rows
                         scale=alt.Scale(scheme=DIVERGING, domainMid=100, domain=[0, 200], clamp=True)),
         tooltip=["name", "row", alt.Tooltip("index:Q", format=".0f"), alt.Tooltip("segment_value:Q", format=".2f"),
                  alt.Tooltip("audience_value:Q", format=".2f")])
-    text = base.mark_text(fontSize=10).encode(text=alt.Text("shown:Q", format=".0f"))
+    text = base.mark_text(fontSize=10).encode(
+        text=alt.Text("shown:Q", format=".0f"),
+        color=alt.condition("datum.shown < 55 || datum.shown > 150", alt.value("white"), alt.value("#222")))
     return (heat + text).properties(title="Index vs the whole audience (100 = average)",
                                     width=max(240, 110 * t["name"].nunique()), height=max(160, 18 * len(rows)))
 
@@ -1213,8 +1250,15 @@ def stability_chart(result: Stability) -> alt.LayerChart:
         title=f"Stability: mean adjusted Rand index {result.mean_ari:.2f} over {len(result.scores)} resamples ({result.verdict})")
 
 
+def _message_chart(text: str) -> alt.Chart:
+    return alt.Chart(pd.DataFrame({"text": [text]})).mark_text(fontSize=13, color="#555").encode(
+        text="text:N").properties(width=420, height=40)
+
+
 def composition_chart(composition: pd.DataFrame) -> alt.Chart:
     """Demographic composition: share of each level per segment, one row of bars per profile column."""
+    if composition.empty:
+        return _message_chart("No profile columns (demographics) to describe the segments with.")
     d = composition.copy()
     return alt.Chart(d).mark_bar().encode(
         y=alt.Y("name:N", title=None, sort=None),
@@ -1227,6 +1271,8 @@ def composition_chart(composition: pd.DataFrame) -> alt.Chart:
 
 def participation_chart(participation: pd.DataFrame) -> alt.Chart:
     """Share of each segment on each participation rung (highest rung reached)."""
+    if participation.empty:
+        return _message_chart("No digital-habit columns: segments are not placed on the participation ladder.")
     d = participation.copy()
     d["rung_order"] = d["rung"].map({r: i for i, r in enumerate(dict.fromkeys(d["rung"]))})
     return alt.Chart(d).mark_bar().encode(
