@@ -47,8 +47,8 @@ TEMPLATES_DIR = PACKAGE_DIR / "templates"
 TEMPLATE_NAME = "socialkit_report"
 #: What replaces a secret value wherever it would appear.
 SECRET_MASK = "[secret]"
-#: Secret values shorter than this are not searched for inside outputs: replacing one or two
-#: characters everywhere would destroy the report (they are still kept out of the title block).
+#: Secret values shorter than this are not searched for in the report: replacing one or two
+#: characters everywhere would destroy it (secret names are still kept out of the title block).
 MIN_SECRET_LENGTH = 4
 #: Cells with one of these tags are left out of the report entirely.
 REMOVE_CELL_TAGS = ("injected-parameters", "parameters", "remove-cell")
@@ -206,15 +206,14 @@ def prepare_notebook(nb: nbformat.NotebookNode, *, secret_values: Iterable[str] 
     return out
 
 
-def report_meta(nb: Mapping, *, notebook: str | None = None, secrets: Iterable[str] = ()) -> dict[str, str]:
+def report_meta(nb: Mapping, *, secrets: Iterable[str] = ()) -> dict[str, str]:
     """Title-block items of an executed notebook: ``notebook``, ``date`` (the day papermill
     finished, else today) and every parameter papermill injected except the secret ones."""
     pm = nb.get("metadata", {}).get("papermill", {}) or {}
     hidden = set(secrets) | secret_parameter_names(nb)
     meta: dict[str, str] = {}
-    name = notebook or (Path(str(pm["input_path"])).stem if pm.get("input_path") else None)
-    if name:
-        meta["notebook"] = name
+    if pm.get("input_path"):
+        meta["notebook"] = Path(str(pm["input_path"])).stem
     meta["date"] = str(pm.get("end_time") or _dt.date.today().isoformat())[:10]
     for key, value in (pm.get("parameters") or {}).items():
         if key not in hidden:
@@ -279,8 +278,8 @@ def notebook_to_html(nb: nbformat.NotebookNode, *, title: str, meta: Mapping[str
     from traitlets.config import Config
 
     names = set(secrets) | secret_parameter_names(nb)
-    values = sorted(set(find_secret_values(nb, names, meta=meta)) | {v for v in secret_values if v},
-                    key=lambda s: (-len(s), s))
+    extra = {v for v in map(str, secret_values) if len(v) >= MIN_SECRET_LENGTH}
+    values = sorted(set(find_secret_values(nb, names, meta=meta)) | extra, key=lambda s: (-len(s), s))
     report = prepare_notebook(nb, secret_values=values)
     items = title_items(nb, meta, secrets=names)
     items = {k: scrub(v, values) for k, v in items.items()}
