@@ -311,7 +311,7 @@ def _wmean(df: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 def level_scores(assessment: pd.DataFrame, *, questions: pd.DataFrame | None = None,
                  levels: pd.DataFrame | None = None) -> pd.DataFrame:
     """Score of every function on every level: function, level, order, score (0..1), pass_score,
-    evidenced (score >= pass_score)."""
+    evidenced (score >= pass_score). ``assessment`` is the raw answers or :func:`check_assessment`'s output."""
     levels = load_levels() if levels is None else levels
     answers = assessment if "normalised" in assessment.columns else check_assessment(assessment, questions=questions)
     scores = _wmean(answers, ["function", "level"])
@@ -369,7 +369,7 @@ def practices(assessment: pd.DataFrame, *, questions: pd.DataFrame | None = None
               table: pd.DataFrame | None = None) -> pd.DataFrame:
     """Which of presence, platform and purpose the organisation practises: practice, label, score
     (mean over functions of the weighted mean of the practice's answers), threshold, practised,
-    functions_practising, n_functions."""
+    functions_practising, n_functions. ``assessment`` is the raw answers or :func:`check_assessment`'s output."""
     table = load_practices() if table is None else table
     answers = assessment if "normalised" in assessment.columns else check_assessment(assessment, questions=questions)
     per_function = _wmean(answers, ["function", "practice"])
