@@ -1,0 +1,108 @@
+"""Execute notebooks/01_social_business_venn.ipynb with papermill and check what a client would see."""
+
+from __future__ import annotations
+
+import pandas as pd
+import papermill
+import pytest
+
+from conftest import svg_outputs, text_outputs
+from socialkit.config import sample_brands
+
+NOTEBOOK = "01_social_business_venn"
+EXPECTED = {"summit_outfitters": "social business", "northbridge_advisory": "coordinated",
+            "evergreen_memorials": "social media desk"}
+
+pytestmark = pytest.mark.notebook
+
+
+def _svgs(nb) -> dict[str, str]:
+    """The notebook's SVG charts, keyed by which chart they are."""
+    found = {}
+    for svg in svg_outputs(nb):
+        if "outside these circles" in svg:
+            found["venn"] = svg
+        elif "Initiatives per combination of functions" in svg:
+            found["upset"] = svg
+        elif "Overlap: initiatives shared" in svg:
+            found["heatmap"] = svg
+        elif "Scope vs value" in svg:
+            found["quadrant"] = svg
+    return found
+
+
+def test_sample_brands_are_the_three_planted_ones():
+    assert set(EXPECTED) <= set(sample_brands())
+
+
+@pytest.mark.parametrize("brand", sorted(EXPECTED))
+def test_notebook_runs_for_every_sample_brand(execute_notebook, brand):
+    nb = execute_notebook(NOTEBOOK, brand=brand)
+    text = text_outputs(nb)
+    # scores table, classification with reasons, recommendations
+    assert "integration" in text and "audience_reach" in text and "formula" in text
+    assert f"**{EXPECTED[brand]}**" in text
+    assert "threshold" in text and "reason" in text
+    assert "tactic" in text and "serves" in text
+    charts = _svgs(nb)
+    assert {"venn", "upset", "heatmap", "quadrant"} <= set(charts)
+    assert charts["venn"].count("aria-roledescription=\"circle\"") == 3
+    assert "Customer service (" in charts["venn"]
+    for other in EXPECTED:
+        assert other in charts["quadrant"]  # every sample brand on the scope-vs-value quadrant
+    assert not any(o.get("output_type") == "error" for c in nb.cells for o in c.get("outputs", []))
+
+
+def test_notebook_runs_on_an_explicit_file_with_custom_functions(execute_notebook, tmp_path):
+    initiatives = pd.DataFrame({
+        "Initiative name": ["Launch community", "Recruiting posts", "CEO posts", "Shop chat", "Idea wall"],
+        "Teams": ["Marketing; Shop", "people", "marketing", "shop", ""],
+        "goal": ["market a new product or initiative", "find candidates, plan succession", "", "more referral and "
+                 "word-of-mouth traffic", "fast internal communication where ideas grow"],
+        "kpi": ["sign-ups", "hires", "followers", "orders", ""],
+        "audience": ["customers", "employees", "customers", "customers", "employees"],
+        "norm": ["community", "content", "content", "collaboration", ""],
+        "status": ["active", "active", "active", "active", "idea"],
+    })
+    functions = pd.DataFrame({"function": ["marketing", "shop", "people", "ideas"],
+                              "label": ["Marketing", "Shop", "People", "Ideas"]})
+    ipath, fpath = tmp_path / "my_initiatives.csv", tmp_path / "my_functions.csv"
+    initiatives.to_csv(ipath, index=False)
+    functions.to_csv(fpath, index=False)
+    nb = execute_notebook(NOTEBOOK, initiatives_path=str(ipath), functions_path=str(fpath),
+                          column_map={"Initiative name": "initiative", "Teams": "functions"},
+                          venn_functions=["marketing", "shop"], compare_brands=[])
+    text = text_outputs(nb)
+    assert "Launch community" in text and "75% (3 of 4 functions)" in text  # ideas is unreached
+    assert "goal without a tactic" in text
+    charts = _svgs(nb)
+    assert {"venn", "upset"} <= set(charts) and "quadrant" not in charts  # [] skips the comparison
+    assert charts["venn"].count("aria-roledescription=\"circle\"") == 2
+    assert "Shop (2)" in charts["venn"]
+
+
+def test_notebook_stops_with_a_clear_error_for_an_unknown_function(execute_notebook, tmp_path):
+    path = tmp_path / "typo.csv"
+    pd.DataFrame({"initiative": ["Blog", "Webinars"], "functions": ["marketing", "markting; sales"]}).to_csv(path, index=False)
+    with pytest.raises(papermill.PapermillExecutionError) as info:
+        execute_notebook(NOTEBOOK, initiatives_path=str(path), compare_brands=[])
+    msg = str(info.value)
+    assert "markting" in msg and "Webinars" in msg and "line 3" in msg and "did you mean 'marketing'" in msg
+
+
+def test_notebook_is_committed_clean_with_documented_parameters():
+    import nbformat
+
+    from socialkit.config import NOTEBOOKS_DIR
+    from socialkit.params import notebook_parameters
+
+    nb = nbformat.read(NOTEBOOKS_DIR / f"{NOTEBOOK}.ipynb", as_version=4)
+    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
+    assert all(not c.get("outputs") and c.get("execution_count") is None for c in nb.cells if c.cell_type == "code")
+    assert not any(line.lstrip().startswith(("def ", "class ")) for c in nb.cells if c.cell_type == "code"
+                   for line in c.source.splitlines())
+    params = notebook_parameters(NOTEBOOK)
+    assert {"brand", "initiatives_path", "functions_path", "column_map", "venn_functions", "compare_brands",
+            "interactive"} <= set(params)
+    assert all(p.help for p in params.values())
+    assert params["venn_functions"].default == ["marketing", "sales", "customer_service"]
