@@ -133,18 +133,30 @@ _ROWS: dict[str, list[tuple]] = {
     ],
 }
 
-_OWNERS: dict[str, list[str]] = {
-    "b2c_retail": ["Head of community", "Digital marketing lead", "Customer care manager", "Store operations",
-                   "People team", "Product manager", "Brand manager"],
-    "b2b_services": ["Marketing manager", "Managing partner", "Business development", "Talent team",
-                     "Research desk", "Communications lead"],
-    "memorials": ["Owner", "Office manager", "Owner's daughter"],
+#: Who may own an initiative, by the first function it touches ("" for initiatives with none).
+_OWNERS: dict[str, dict[str, list[str]]] = {
+    "b2c_retail": {
+        "marketing": ["Digital marketing lead", "Brand manager"], "sales": ["Store operations"],
+        "pr": ["Communications lead"], "customer_service": ["Customer care manager"], "hr": ["People team"],
+        "leadership": ["CEO office"], "internal_comms": ["People team", "Communications lead"],
+        "competitive_intel": ["Merchandising analyst"], "events": ["Events manager"],
+        "product": ["Product manager", "Head of community"], "": ["Head of community"],
+    },
+    "b2b_services": {
+        "marketing": ["Marketing manager"], "sales": ["Business development"], "pr": ["Communications lead"],
+        "hr": ["Talent team"], "leadership": ["Managing partner"], "competitive_intel": ["Research desk"],
+        "events": ["Marketing manager", "Events coordinator"], "": ["Business development"],
+    },
+    "memorials": {
+        "marketing": ["Owner", "Owner's daughter"], "sales": ["Owner"], "customer_service": ["Office manager"],
+        "events": ["Owner's daughter"], "": ["Owner"],
+    },
 }
 
 
 def generate(brand: Brand, rng: np.random.Generator) -> dict[str, pd.DataFrame]:
     """The brand's ``initiatives.csv``: every core row, each optional row with probability 0.8,
-    a drawn owner per row, in a shuffled order."""
+    an owner drawn among those of the row's first function, in a shuffled order."""
     rows = _ROWS[brand.business_model]
     owners = _OWNERS[brand.business_model]
     keep = [r for r in rows if r[7] or rng.random() < 0.8]
@@ -152,7 +164,8 @@ def generate(brand: Brand, rng: np.random.Generator) -> dict[str, pd.DataFrame]:
     out = []
     for i in order:
         name, functions, goal, kpi, audience, norm, status, _ = keep[i]
-        owner = owners[int(rng.integers(len(owners)))]
+        candidates = owners.get(functions.split(";")[0].strip(), owners[""])
+        owner = candidates[int(rng.integers(len(candidates)))]
         out.append({"initiative": name, "functions": functions, "goal": goal, "owner": owner, "kpi": kpi,
                     "audience": audience, "norm": norm, "status": status})
     return {"initiatives.csv": pd.DataFrame(out, columns=list(COLUMNS["initiatives.csv"]))}
