@@ -326,8 +326,8 @@ def rates(posts: pd.DataFrame, *, by: str | Sequence[str] = "channel", rates: Se
         r = RATES[name]
         quantities[name] = (_quantity(data, r.numerator), _quantity(data, r.denominator))
     rows = []
-    for key, idx in data.groupby(keys, sort=True, dropna=False).groups.items():
-        key = key if isinstance(key, tuple) else (key,)
+    for key, group in data.groupby(keys, sort=True, dropna=False):
+        idx = group.index
         for name in names:
             r = RATES[name]
             (num, num_col), (den, den_col) = quantities[name]
@@ -411,8 +411,8 @@ def funnel(posts: pd.DataFrame, *, by: str | Sequence[str] = "channel") -> pd.Da
     data = _with_dimensions(add_period(posts) if set(keys) & {"period", "weekday", "hour", "month_of_year"} else posts, keys)
     values = {stage: _quantity(data, q) for stage, q in FUNNEL_STAGES}
     rows = []
-    for key, idx in data.groupby(keys, sort=True, dropna=False).groups.items():
-        key = key if isinstance(key, tuple) else (key,)
+    for key, group in data.groupby(keys, sort=True, dropna=False):
+        idx = group.index
         reach = values["reach"][0].loc[idx]
         prev: pd.Series | None = None
         for i, (stage, _) in enumerate(FUNNEL_STAGES):
@@ -722,7 +722,7 @@ class Findings:
     def _repr_markdown_(self) -> str:
         if self.table.empty:
             return "_No findings._"
-        return "\n".join(f"- **{r.finding}.** {r.detail}" for r in self.table.itertuples())
+        return "\n".join(f"- **{r.finding}.** {r.detail[:1].upper() + r.detail[1:]}" for r in self.table.itertuples())
 
 
 def measurement_findings(posts: pd.DataFrame, *, ladder: pd.DataFrame | None = None,
@@ -958,6 +958,18 @@ def vanity_value_findings(corr: pd.DataFrame) -> Findings:
     return Findings(pd.DataFrame(rows, columns=["finding", "detail"]))
 
 
+def strongest_pair(corr: pd.DataFrame, *, vanity: str | None = None) -> tuple[str, str]:
+    """(vanity metric, outcome) of the strongest positive rho in :func:`vanity_value` (optionally for one
+    given vanity metric); ("likes", "leads") when nothing could be tested."""
+    t = corr.dropna(subset=["rho"])
+    if vanity is not None:
+        t = t[t["vanity"] == vanity]
+    if t.empty:
+        return (vanity or "likes", "leads")
+    top = t.sort_values("rho", ascending=False).iloc[0]
+    return (str(top["vanity"]), str(top["outcome"]))
+
+
 def binned_vanity_value(posts: pd.DataFrame, *, vanity: str, outcome: str, by: str | None = "channel",
                         bins: int = 8) -> pd.DataFrame:
     """Posts grouped into ``bins`` quantile bins of a vanity metric (per channel): mean vanity, mean
@@ -1144,8 +1156,8 @@ def objective_findings(status: pd.DataFrame) -> Findings:
         trend = {"rising": "and rising", "falling": "and falling", "flat": "and flat"}.get(r.trend, f"(trend {r.trend})")
         action = {"met": "keep it and raise the bar", "close": "a small push closes it",
                   "behind": "rethink the programme behind it"}[r.status]
-        if r.status != "met" and r.trend == "rising":
-            action = "the trend is closing the gap; keep going"
+        if r.status != "met" and r.trend == "rising" and r.slope > 0:
+            action = f"at this pace the target is about {math.ceil(-r.gap / r.slope)} periods away"
         elif r.status == "met" and r.trend == "falling":
             action = "met, but slipping: watch it"
         rows.append((f"{r.objective}: {r.status}", f"{m}{where} is {_fmt(r.value, m)} ({r.basis}) against a target of "
@@ -1173,9 +1185,9 @@ def funnel_chart(table: pd.DataFrame) -> alt.Chart:
     t[key] = t[key].astype(str)
     base = alt.Chart(t).encode(
         y=alt.Y("stage:N", sort=[s for s, _ in FUNNEL_STAGES], title=None),
-        x=alt.X("count:Q", scale=alt.Scale(type="log"), title="count (log scale)"),
+        x=alt.X("count:Q", scale=alt.Scale(type="log", domainMin=1), title="count (log scale)"),
     )
-    bars = base.mark_bar().encode(color=alt.Color(f"{key}:N", legend=None),
+    bars = base.mark_bar().encode(x2=alt.datum(1), color=alt.Color(f"{key}:N", legend=None),
                                   tooltip=[key, "stage", alt.Tooltip("count:Q", format=",.0f"),
                                            alt.Tooltip("step_rate:Q", format=".2f"), alt.Tooltip("from_reach:Q", format=".3f")])
     text = base.mark_text(align="left", dx=3, fontSize=10).encode(text="label:N")
@@ -1257,7 +1269,9 @@ def correlation_chart(corr: pd.DataFrame) -> alt.Chart:
         opacity=alt.Opacity("evidence:N", scale=alt.Scale(domain=["interval excludes 0", "interval includes 0"], range=[1, 0.35]), title=None),
         tooltip=["channel", "vanity", "outcome", "n", alt.Tooltip("rho:Q", format=".2f"),
                  alt.Tooltip("low:Q", format=".2f"), alt.Tooltip("high:Q", format=".2f"), "verdict"])
-    text = base.mark_text(fontSize=9).encode(text=alt.Text("rho:Q", format=".2f"))
+    text = base.mark_text(fontSize=9).encode(
+        text=alt.Text("rho:Q", format=".2f"),
+        color=alt.condition("abs(datum.rho) > 0.5", alt.value("white"), alt.value("#222")))
     return (alt.layer(cells, text, data=t).properties(width=150, height=200)
             .facet(column=alt.Column("channel:N", title=None)).properties(title="Does vanity predict value? Spearman's rho per channel"))
 
@@ -1267,14 +1281,16 @@ def vanity_value_chart(binned: pd.DataFrame, *, vanity: str = "vanity", outcome:
     posts in the bin), from :func:`binned_vanity_value`."""
     if binned.empty:
         return _note_chart(f"No posts with both {vanity} and {outcome}.", f"{vanity} vs {outcome}")
-    return alt.Chart(binned).mark_line(point=True).encode(
-        x=alt.X("vanity_mean:Q", title=f"mean {vanity} per bin", scale=alt.Scale(zero=False)),
+    base = alt.Chart(binned).encode(
+        x=alt.X("vanity_mean:Q", title=f"mean {vanity} per bin", scale=alt.Scale(type="symlog")),
         y=alt.Y("outcome_mean:Q", title=f"mean {outcome} per post"),
         color=alt.Color("channel:N"),
-        size=alt.Size("posts:Q", title="posts in bin"),
         tooltip=["channel", "bin", alt.Tooltip("vanity_mean:Q", format=",.1f"),
                  alt.Tooltip("outcome_mean:Q", format=",.2f"), "posts"],
-    ).properties(width=420, title=f"{outcome} by {vanity} (posts binned by {vanity}, per channel)")
+    )
+    return alt.layer(base.mark_line(strokeWidth=1.5), base.mark_circle(opacity=0.9).encode(
+        size=alt.Size("posts:Q", title="posts in bin", scale=alt.Scale(range=[20, 200])))).properties(
+        width=420, title=f"{outcome} by {vanity} (posts binned by {vanity}, per channel)")
 
 
 def objectives_chart(status: pd.DataFrame) -> alt.Chart:
@@ -1288,7 +1304,7 @@ def objectives_chart(status: pd.DataFrame) -> alt.Chart:
     bands = pd.DataFrame([dict(band="behind", start=0.0, end=90.0), dict(band="close", start=90.0, end=100.0),
                           dict(band="met", start=100.0, end=top)])
     bands = bands.merge(t[["label"]], how="cross")
-    y = alt.Y("label:N", title=None, sort=list(t["label"]))
+    y = alt.Y("label:N", title=None, sort=list(t["label"]), axis=alt.Axis(labelLimit=320))
     back = alt.Chart(bands).mark_bar(size=22).encode(
         y=y, x=alt.X("start:Q", title="% of target", scale=alt.Scale(domain=[0, top])), x2="end:Q",
         color=alt.Color("band:N", scale=alt.Scale(domain=["behind", "close", "met"], range=["#eeeeee", "#dddddd", "#cfe8dc"]),

@@ -54,8 +54,9 @@ paid posts get about three times the reach. Each post has two hidden traits: *ap
 and shares, *intent* drives saves and clicks (and comments on LinkedIn); opt-ins, leads and orders
 follow clicks (and comments), so they follow intent. What was planted:
 
-- Summit Outfitters (retail): saves and clicks predict orders and revenue on Instagram, Facebook and
-  Pinterest; on TikTok orders do not follow reach or likes at all (viral views, no link to click).
+- Summit Outfitters (retail): saves and clicks predict orders and revenue on Instagram, Facebook,
+  Pinterest and YouTube; on TikTok clicks, and so leads and orders, do not follow reach or likes at
+  all (viral views, no link to click).
   Pinterest clicks were not tracked before April 2025 (blank cells).
 - Northbridge Advisory (B2B): on LinkedIn, comments predict leads and likes barely do; orders are
   rare and revenue per order is large.
@@ -187,8 +188,8 @@ def _post(model: str, channel: str, month: pd.Period, day: int, m_index: int, rn
 def _outcomes(model: str, channel: str, clicks: int, comments: int, rng: np.random.Generator):
     if model == "b2c_retail":
         opt_ins = rng.poisson(clicks * 0.05)
-        leads = rng.poisson(clicks * 0.02)
-        orders = rng.poisson(clicks * 0.025) if channel != "tiktok" else rng.poisson(0.4)
+        leads = rng.poisson(clicks * 0.06)  # sign-ups for a fitting, a catalogue or a back-in-stock alert
+        orders = int(rng.binomial(leads, 0.4))
         revenue = round(float(rng.lognormal(np.log(85), 0.4, size=orders).sum()), 2)
         return opt_ins, leads, orders, revenue
     if model == "b2b_services":
