@@ -1166,10 +1166,10 @@ def k_selection_chart(k_scores: pd.DataFrame, *, chosen: int | None = None) -> a
         tooltip=["k", "silhouette", "bic"])
         + base.mark_point(size=220, shape="diamond", color=PALETTE[3], filled=True).encode(
             y="silhouette:Q").transform_filter("datum.chosen")).properties(
-        title="Choosing k: silhouette", height=180)
+        title="Choosing k: silhouette", height=180, width=380)
     bic = base.mark_line(point=True, color=PALETTE[1]).encode(
         y=alt.Y("bic:Q", title="BIC (lower = better)", scale=alt.Scale(zero=False)),
-        tooltip=["k", "bic"]).properties(title="Choosing k: BIC of a Gaussian mixture", height=150)
+        tooltip=["k", "bic"]).properties(title="Choosing k: BIC of a Gaussian mixture", height=150, width=380)
     return alt.vconcat(sil, bic)
 
 
