@@ -106,3 +106,10 @@ def test_notebook_is_committed_clean_with_documented_parameters():
             "interactive"} <= set(params)
     assert all(p.help for p in params.values())
     assert params["venn_functions"].default == ["marketing", "sales", "customer_service"]
+
+
+def test_notebook_builds_the_widget_panel_when_interactive(execute_notebook):
+    nb = execute_notebook(NOTEBOOK, brand="evergreen_memorials", interactive=True, compare_brands=[])
+    panel_cell = [c for c in nb.cells if c.cell_type == "code" and "sk.panels.venn.panel" in c.source][0]
+    kinds = [k for o in panel_cell.outputs for k in o.get("data", {})]
+    assert "application/vnd.jupyter.widget-view+json" in kinds
