@@ -379,7 +379,7 @@ def test_venn_chart_spec_for_three_sets(result):
     # Blog: marketing only; Webinars: marketing & sales; Alumni: all three; Jobs page: hr only
     assert counts["count"].to_dict() == {"marketing": 1, "sales": 0, "hr": 1, "marketing & sales": 1,
                                          "marketing & hr": 0, "sales & hr": 0, "marketing & sales & hr": 1}
-    geo = circles.rename(columns={"cx": "cx", "cy": "cy"}).assign(set=range(3))
+    geo = circles  # columns set, cx, cy, r
     for region, row in counts.iterrows():
         members = {["marketing", "sales", "hr"].index(f) for f in region.split(" & ")}
         assert _inside(row["x"], row["y"], geo) == members
