@@ -157,6 +157,8 @@ def to_numbers(s: pd.Series) -> pd.Series:
 
 
 def _present(s: pd.Series) -> pd.Series:
+    if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
+        return s.notna()
     txt = s.astype("string").str.strip().str.lower()
     return s.notna() & ~txt.isin(MISSING_TOKENS).fillna(True)
 
@@ -285,6 +287,9 @@ def plan_features(df: pd.DataFrame, *, features: Any = None, profile_columns: An
     rows, notes, problems = [], [], []
     numeric, categorical, ordinal = [], [], []
     n = len(df)
+    if id_column is not None and id_column not in candidates:
+        rows.append(dict(column=str(id_column), role="id", type="id", missing=int(n - _present(df[id_column]).sum()),
+                         missing_share=0.0, note="the id column is never clustered"))
     for col in candidates:
         s = df[col]
         present = _present(s)
