@@ -1217,13 +1217,14 @@ def rates_chart(long: pd.DataFrame, *, rate: str = "engagement_rate_reach") -> a
     if t.empty:
         return _note_chart(f"{RATES[rate].label}: not measured in this file.", RATES[rate].label)
     for k in keys:
-        t[k] = t[k].astype(str)
+        t[k] = t[k].map(lambda h: f"{int(h):02d}:00" if isinstance(h, float) and h == h else str(h)) if k == "hour" else t[k].astype(str)
+    t["group"] = t[keys].agg(" | ".join, axis=1)
+    t = t.sort_values(keys)
     enc = dict(x=alt.X("value:Q", title=f"{RATES[rate].label} ({RATES[rate].unit})"),
-               y=alt.Y(f"{keys[0]}:N", title=keys[0].replace("_", " "), sort="-x"),
+               y=alt.Y("group:N", title=" | ".join(k.replace("_", " ") for k in keys), sort=list(t["group"])),
                tooltip=keys + [alt.Tooltip("value:Q", format=".3f"), "used", "note"])
     if len(keys) > 1:
         enc["color"] = alt.Color(f"{keys[1]}:N", title=keys[1].replace("_", " "))
-        enc["yOffset"] = alt.YOffset(f"{keys[1]}:N")
     return alt.Chart(t).mark_bar().encode(**enc).properties(width=380, title=f"{RATES[rate].label} by {' and '.join(keys)}")
 
 
