@@ -21,22 +21,15 @@ Definitions used throughout (see docs/metrics.md for worked examples):
 
 Rates (``RATES``; percentages are in percent, i.e. 3.2 means 3.2 %):
 
-====================== ==================================== ===========
-rate                   formula                              unit
-====================== ==================================== ===========
-engagement_rate_reach  100 * engagements / reach            %
-engagement_rate_followers 100 * engagements / followers     % (per post)
-conversation_rate      comments / posts                     per post
-amplification_rate     shares / posts                       per post
-applause_rate          likes / posts                        per post
-click_through_rate     100 * clicks / impressions (or reach) %
-reach_to_engagement    100 * engagements / reach            %
-engagement_to_click    100 * clicks / engagements           %
-click_to_lead          100 * leads / clicks                 %
-lead_to_order          100 * orders / leads                 %
-opt_ins_per_1000_reach 1000 * opt_ins / reach               per 1,000
-revenue_per_1000_reach 1000 * revenue / reach               money per 1,000
-====================== ==================================== ===========
+* engagement_rate_reach = 100 * engagements / reach
+* engagement_rate_followers = 100 * engagements / followers
+* conversation_rate = comments / posts; amplification_rate = shares / posts;
+  applause_rate = likes / posts (per post)
+* click_through_rate = 100 * clicks / impressions (reach when there are no impressions)
+* funnel steps: reach_to_engagement = 100 * engagements / reach, engagement_to_click =
+  100 * clicks / engagements, click_to_lead = 100 * leads / clicks, lead_to_order =
+  100 * orders / leads
+* opt_ins_per_1000_reach = 1000 * opt_ins / reach; revenue_per_1000_reach = 1000 * revenue / reach
 
 Funnel steps are ratios of counts, not tracked people: a step can exceed 100 % (e.g. more clicks
 than likes + comments + shares + saves).
@@ -46,8 +39,8 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Mapping, Sequence
 
 import altair as alt
 import numpy as np
@@ -853,14 +846,16 @@ def bootstrap_interval(x: Sequence[float], y: Sequence[float], *, level: float =
     """Percentile bootstrap interval of Spearman's rho: resample the post pairs with replacement
     ``n_boot`` times (seeded), take the (1-level)/2 and (1+level)/2 quantiles of the rhos that are
     defined."""
+    from scipy.stats import rankdata
+
     x, y = np.asarray(x, dtype="float64"), np.asarray(y, dtype="float64")
     n = len(x)
     if n < 4:
         return (np.nan, np.nan)
     rng = np.random.default_rng(seed)
     idx = rng.integers(0, n, size=(n_boot, n))
-    rx = np.apply_along_axis(lambda a: pd.Series(a).rank().to_numpy(), 1, x[idx])
-    ry = np.apply_along_axis(lambda a: pd.Series(a).rank().to_numpy(), 1, y[idx])
+    rx = rankdata(x[idx], axis=1)  # average ranks for ties, one resample per row
+    ry = rankdata(y[idx], axis=1)
     rx = rx - rx.mean(axis=1, keepdims=True)
     ry = ry - ry.mean(axis=1, keepdims=True)
     den = np.sqrt((rx ** 2).sum(axis=1) * (ry ** 2).sum(axis=1))

@@ -63,7 +63,8 @@ def test_memorials_brand(execute_notebook):
 @pytest.mark.notebook
 def test_explicit_paths(execute_notebook):
     folder = SAMPLES_DIR / "northbridge_advisory"
-    nb = execute_notebook(NB, posts_path=str(folder / "posts.csv"), objectives_path=str(folder / "objectives.csv"))
+    nb = execute_notebook(NB, posts_path=str(folder / "posts.csv"), objectives_path=str(folder / "objectives.csv"),
+                          ci_method="bootstrap")
     text = text_outputs(nb)
     assert "Conversations on LinkedIn" in text
     assert "On linkedin, comments" in text
