@@ -134,12 +134,26 @@ def _norm_name(name: Any) -> str:
     return re.sub(r"[^0-9a-z]+", "_", str(name).strip().lower()).strip("_")
 
 
-def clean_levels(s: pd.Series) -> pd.Series:
-    """Category answers as tidy lower-case text: trimmed, inner spaces collapsed, "n/a"-style
-    answers made missing (object dtype, NaN for missing)."""
+def _per_level(s: pd.Series, func) -> pd.Series:
+    """Apply a Series -> Series function to the distinct values of ``s`` only (fast on long columns
+    with few distinct answers), then map back."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    done = func(pd.Series(uniques, dtype=object)).to_numpy()
+    out = np.where(codes >= 0, done[np.maximum(codes, 0)] if len(done) else None, None)
+    return pd.Series(out, index=s.index)
+
+
+def _clean_levels(s: pd.Series) -> pd.Series:
     txt = s.astype("string").str.strip().str.replace(r"\s+", " ", regex=True).str.lower()
     txt = txt.where(~txt.isin(MISSING_TOKENS), pd.NA)
     return txt.astype(object).where(txt.notna(), np.nan)
+
+
+def clean_levels(s: pd.Series) -> pd.Series:
+    """Category answers as tidy lower-case text: trimmed, inner spaces collapsed, "n/a"-style
+    answers made missing (object dtype, NaN for missing)."""
+    out = _per_level(s, _clean_levels)
+    return out.astype(object).where(out.notna(), np.nan)
 
 
 def to_numbers(s: pd.Series) -> pd.Series:
@@ -149,6 +163,10 @@ def to_numbers(s: pd.Series) -> pd.Series:
         return s.astype("float64")
     if pd.api.types.is_numeric_dtype(s):
         return s.astype("float64")
+    return _per_level(s, _text_to_numbers).astype("float64")
+
+
+def _text_to_numbers(s: pd.Series) -> pd.Series:
     txt = s.astype("string").str.strip()
     txt = txt.str.replace(r"^[€$£]\s*|\s*[€$£%]$", "", regex=True)
     txt = txt.str.replace(r"^(-?\d{1,3}(?:,\d{3})+)(\.\d+)?$", lambda m: m.group(0).replace(",", ""), regex=True)
@@ -159,8 +177,7 @@ def to_numbers(s: pd.Series) -> pd.Series:
 def _present(s: pd.Series) -> pd.Series:
     if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
         return s.notna()
-    txt = s.astype("string").str.strip().str.lower()
-    return s.notna() & ~txt.isin(MISSING_TOKENS).fillna(True)
+    return clean_levels(s).notna()
 
 
 def _lines(index: Iterable) -> list[int]:
@@ -288,7 +305,7 @@ def plan_features(df: pd.DataFrame, *, features: Any = None, profile_columns: An
     numeric, categorical, ordinal = [], [], []
     n = len(df)
     if id_column is not None and id_column not in candidates:
-        rows.append(dict(column=str(id_column), role="id", type="id", missing=int(n - _present(df[id_column]).sum()),
+        rows.append(dict(column=str(id_column), role="id", type="id", missing=int(df[id_column].isna().sum()),
                          missing_share=0.0, note="the id column is never clustered"))
     for col in candidates:
         s = df[col]
@@ -461,7 +478,8 @@ class Segmenter(BaseEstimator):
         min_segment_size: smallest segment that may be reported (privacy); smaller ones are
             merged into their nearest segment (``small_segments="merge"``) or suppressed.
         random_state: seed; the same seed gives the same segments.
-        n_init: k-means restarts. selection_rows / silhouette_rows: sample sizes for choosing k.
+        n_init: k-means restarts. selection_rows / silhouette_rows: sample sizes for choosing k;
+            scaling_rows: sample on which medians and IQRs are estimated (all rows when fewer).
 
     Learned state: ``plan_``, ``preprocessor_`` (sklearn Pipeline), ``k_scores_`` (table of
     silhouette, BIC and inertia per k), ``k_`` (segments reported), ``cluster_centers_``,
@@ -470,7 +488,7 @@ class Segmenter(BaseEstimator):
 
     def __init__(self, features=None, k="auto", k_range=DEFAULT_K_RANGE, reverse_keyed=(), id_column=None,
                  min_segment_size=30, small_segments="merge", random_state=0, n_init=4,
-                 selection_rows=20_000, silhouette_rows=3_000, batch_rows=100_000):
+                 selection_rows=20_000, silhouette_rows=3_000, scaling_rows=200_000, batch_rows=100_000):
         self.features = features
         self.k = k
         self.k_range = k_range
@@ -482,6 +500,7 @@ class Segmenter(BaseEstimator):
         self.n_init = n_init
         self.selection_rows = selection_rows
         self.silhouette_rows = silhouette_rows
+        self.scaling_rows = scaling_rows
         self.batch_rows = batch_rows
 
     # -- checks
@@ -503,7 +522,8 @@ class Segmenter(BaseEstimator):
         self.plan_ = plan
         self.n_features_in_ = len(plan.features)
         self.feature_names_in_ = np.array(plan.features, dtype=object)
-        self.preprocessor_ = build_preprocessor(plan).fit(df[plan.features])
+        fit_rows = _sample_index(len(df), self.scaling_rows, rng)  # medians and IQRs from a sample of large files
+        self.preprocessor_ = build_preprocessor(plan).fit(df[plan.features].iloc[fit_rows])
         Z = self._encode(df)
         self.encoded_names_ = list(self.preprocessor_.get_feature_names_out())
         n = len(Z)
@@ -511,6 +531,10 @@ class Segmenter(BaseEstimator):
         Zs = Z[sel]
         lo, hi = int(self.k_range[0]), int(self.k_range[1])
         ks = list(range(lo, min(hi, len(np.unique(Zs, axis=0)) - 1) + 1))
+        if not ks or (self.k != "auto" and self.k >= len(np.unique(Zs, axis=0))):
+            raise DataValidationError(df.attrs.get("source", "<table>"), "audience", [Problem(
+                None, f"has too few different answer patterns ({len(np.unique(Zs, axis=0))}) for {lo} or more segments",
+                fix="add features whose answers vary, or use a larger file")])
         if self.k != "auto" and self.k not in ks:
             ks = sorted(set(ks) | {int(self.k)})
         self.k_scores_, fits = self._score_ks(Zs, ks, seed)

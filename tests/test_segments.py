@@ -3,6 +3,10 @@ examples, bad parameters rejected before any work, privacy, persistence, charts,
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,7 +14,7 @@ from sklearn.metrics import adjusted_rand_score
 
 from socialkit import io
 from socialkit import segments as sg
-from socialkit.config import sample_path
+from socialkit.config import PROJECT_DIR, sample_path
 from socialkit.exceptions import DataValidationError, InputFileError, ModelInputError, ParameterError
 from socialkit.samples import BRANDS, rng_for
 from socialkit.samples import audience as audience_samples
@@ -396,3 +400,17 @@ def test_explorer_refits_when_controls_change():
     assert not p.segment_profile().equals(first)
     p.features.value = ()
     assert p.error is not None and "features" in p.error
+
+
+# --------------------------------------------------------------------------- benchmark
+
+
+def test_benchmark_smoke_run(tmp_path):
+    out = tmp_path / "segments.json"
+    subprocess.run([sys.executable, str(PROJECT_DIR / "bench" / "bench_segments.py"), "--rows", "4000", "--out", str(out)],
+                   check=True, capture_output=True, timeout=300)
+    result = json.loads(out.read_text())
+    assert result["rows"] == 4000 and result["k_chosen"] == result["planted_k"] == 6
+    assert result["ari_vs_planted"] >= 0.8 and result["max_chart_rows"] <= 5000
+    assert set(result["steps"]) == {"load", "validate", "choose_k_and_fit", "stability", "profile", "charts"}
+    assert result["ratio"] > 0 and result["peak_memory_mb"] > 0
