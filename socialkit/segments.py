@@ -483,7 +483,8 @@ class Segmenter(BaseEstimator):
 
     Learned state: ``plan_``, ``preprocessor_`` (sklearn Pipeline), ``k_scores_`` (table of
     silhouette, BIC and inertia per k), ``k_`` (segments reported), ``cluster_centers_``,
-    ``labels_`` (1..k, 0 = suppressed), ``sizes_``, ``segment_names_``, ``notes_``.
+    ``labels_`` (1..k, 0 = suppressed), ``sizes_``, ``segment_names_``, ``notes_`` (the plan's
+    notes, then ``fit_notes_``: how k was chosen, merges).
     """
 
     def __init__(self, features=None, k="auto", k_range=DEFAULT_K_RANGE, reverse_keyed=(), id_column=None,
@@ -538,7 +539,7 @@ class Segmenter(BaseEstimator):
         if self.k != "auto" and self.k not in ks:
             ks = sorted(set(ks) | {int(self.k)})
         self.k_scores_, fits = self._score_ks(Zs, ks, seed)
-        notes = list(plan.notes)
+        notes: list[str] = []
         if self.k == "auto":
             best = self.k_scores_.loc[self.k_scores_["silhouette"].idxmax()]
             k = int(best["k"])
@@ -571,7 +572,8 @@ class Segmenter(BaseEstimator):
         clean = self._clean(df)
         self.stats_ = _feature_stats(clean, plan)
         self.segment_names_ = _names_from_traits(self._traits_from_clean(clean, self.labels_), self.k_)
-        self.notes_ = notes
+        self.fit_notes_ = notes
+        self.notes_ = list(plan.notes) + notes
         self.silhouette_ = float(self.k_scores_.set_index("k").loc[k, "silhouette"])
         return self
 
@@ -1086,14 +1088,14 @@ def index_matrix(index: pd.DataFrame, *, kind: str = "feature") -> pd.DataFrame:
 
 
 def describe_fit(model: Segmenter) -> str:
-    """Markdown: what was clustered, how k was chosen, and every note (dropped columns, imputation,
-    merges), for the analyst's report."""
+    """Markdown: what was clustered, how k was chosen and what changed while fitting (segments merged
+    or suppressed), for the analyst's report. Notes about the columns are in ``model.plan_.notes``."""
     model._check_fitted()
     p = model.plan_
     lines = [f"**{model.k_} segments** from {len(p.features)} features "
              f"({len(p.numeric)} numeric or rating-scale, {len(p.categorical)} categorical), "
              f"{len(model.labels_):,} respondents. Mean silhouette at this k: {model.silhouette_:.3f}."]
-    lines += [f"- {n}" for n in model.notes_]
+    lines += [f"- {n}" for n in model.fit_notes_]
     return "\n".join(lines)
 
 
