@@ -319,7 +319,9 @@ def plan_features(df: pd.DataFrame, *, features: Any = None, profile_columns: An
             continue
         nums = to_numbers(s)
         parsed = nums.notna() & present
-        if present.sum() and parsed.sum() >= NUMERIC_SHARE * present.sum():
+        if not present.any():
+            row.update(role="dropped", type="empty", note="no answers at all (every cell blank); dropped")
+        elif parsed.sum() >= NUMERIC_SHARE * present.sum():
             bad = present & nums.isna()
             if _looks_like_id(nums[parsed], col):
                 row.update(role="dropped", type="id-like", note="looks like an identifier; never clustered")
@@ -1262,7 +1264,8 @@ def projection_chart(points: pd.DataFrame) -> alt.Chart:
     return alt.Chart(d).mark_circle(size=14, opacity=0.55).encode(
         x=alt.X("pc1:Q", title=f"component 1 ({ev[0]:.0%} of variance)"),
         y=alt.Y("pc2:Q", title=f"component 2 ({ev[1]:.0%} of variance)"),
-        color=alt.Color("name:N", title="segment", scale=_segment_domain(sorted(set(d["name"]), key=list(d["name"]).index))),
+        color=alt.Color("name:N", title="segment", legend=alt.Legend(labelLimit=300),
+                        scale=_segment_domain(d.sort_values("segment")["name"])),
         tooltip=["name"]).properties(title=f"Segments on a 2-D map ({len(d):,} sampled respondents)")
 
 

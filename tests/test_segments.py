@@ -140,11 +140,13 @@ def test_plan_drops_ids_constants_and_free_text_and_counts_missing():
     df["q2"] = df["q2"].astype(object)
     df.loc[3, "q2"] = "n/a"
     df["comment"] = [f"free text {i}" for i in range(len(df))]
+    df["blank"] = np.nan
     plan = sg.plan_features(df, features=None, profile_columns=["gender"], id_column="auto")
     t = plan.table.set_index("column")
     assert plan.id_column == "respondent_id"
     assert t.loc["constant", "role"] == "dropped" and "constant" in t.loc["constant", "note"]
-    assert t.loc["comment", "role"] == "dropped"
+    assert t.loc["comment", "role"] == "dropped" and "free text" in t.loc["comment", "note"]
+    assert t.loc["blank", "role"] == "dropped" and "no answers" in t.loc["blank", "note"]
     assert t.loc["q1", "missing"] == 3 and t.loc["q2", "missing"] == 1
     assert t.loc["q1", "type"] == "ordinal" and t.loc["gender", "role"] == "profile"
     assert "respondent_id" not in plan.features and "constant" not in plan.features
