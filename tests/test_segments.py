@@ -145,7 +145,7 @@ def test_plan_drops_ids_constants_and_free_text_and_counts_missing():
     t = plan.table.set_index("column")
     assert plan.id_column == "respondent_id"
     assert t.loc["constant", "role"] == "dropped" and "constant" in t.loc["constant", "note"]
-    assert t.loc["comment", "role"] == "dropped" and "free text" in t.loc["comment", "note"]
+    assert t.loc["comment", "role"] == "dropped" and "never clustered" in t.loc["comment", "note"]
     assert t.loc["blank", "role"] == "dropped" and "no answers" in t.loc["blank", "note"]
     assert t.loc["q1", "missing"] == 3 and t.loc["q2", "missing"] == 1
     assert t.loc["q1", "type"] == "ordinal" and t.loc["gender", "role"] == "profile"
