@@ -7,6 +7,18 @@ from .exceptions import SocialKitError
 __version__ = "0.1.0"
 __all__ = ["SocialKitError", "__version__", "setup_notebook"]
 
+_SUBMODULES = {"batch", "charts", "config", "depth", "execute", "export", "index", "io", "kernels", "ladder",
+               "metrics", "panels", "params", "samples", "schemas", "segments", "venn", "compare", "summary"}
+
+
+def __getattr__(name: str):
+    """``sk.venn``, ``sk.io`` ... import on first use, so ``import socialkit as sk`` stays fast."""
+    if name in _SUBMODULES:
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module 'socialkit' has no attribute {name!r}")
+
 
 def setup_notebook(namespace, notebook: str):
     """First call of every notebook: validate its parameters (from ``globals()``) and set up charts.

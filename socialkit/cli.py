@@ -146,6 +146,46 @@ def export(notebook: Path = typer.Argument(..., help="An executed .ipynb."),
     console.print(f"{to.upper()} report: {path}")
 
 
+@app.command()
+def batch(manifest: Path = typer.Argument(..., help="YAML manifest or CSV of parameter rows."),
+          workers: int = typer.Option(2, "--workers", "-w", help="Reports run at the same time."),
+          scheduler: Optional[str] = typer.Option(None, help="Dask scheduler address (tcp://host:8786): run on that cluster."),
+          engine: str = typer.Option("local", help="local (worker processes), dask (a local Dask cluster) or serial."),
+          resume: bool = typer.Option(False, "--resume", help="Re-run only reports that are missing, failed or changed."),
+          run_name: Optional[str] = typer.Option(None, "--run", help="Run folder under reports/ (default: the manifest's)."),
+          reports_dir: Optional[Path] = typer.Option(None, "--reports-dir", help="Where runs are written (default reports/).")) -> None:
+    """Run many reports in parallel, export them, and write an index page."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .batch import load_manifest, make_engine, run_batch
+    from .config import REPORTS_DIR
+
+    jobs = load_manifest(manifest, reports_dir=reports_dir or REPORTS_DIR, run=run_name)
+    console.print(f"{len(jobs)} reports validated; engine: {scheduler or engine}, workers: {workers}")
+    marks = {"ok": "[green]ok[/green]", "failed": "[red]FAILED[/red]", "skipped": "[dim]up to date[/dim]"}
+    with Progress(TextColumn("[bold]reports"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=False) as progress:
+        task = progress.add_task("reports", total=len(jobs))
+
+        def show(res):
+            progress.console.print(f"  {marks[res.status]} {escape(res.label)} ({res.seconds:.1f} s)"
+                                   + (f" [red]{escape(res.error)}[/red]" if res.status == "failed" else ""))
+            progress.advance(task)
+
+        summary = run_batch(jobs, engine=make_engine(engine, workers=workers, scheduler=scheduler),
+                            resume=resume, on_result=show)
+    table = Table(title=f"run {summary.run_dir} in {summary.seconds:.1f} s")
+    for col in ("report", "status", "seconds", "attempts", "error"):
+        table.add_column(col)
+    for r in sorted(summary.results, key=lambda r: r.label):
+        table.add_row(escape(r.label), marks[r.status], f"{r.seconds:.1f}", str(r.attempts), escape(r.error))
+    console.print(table)
+    console.print(f"index: {summary.run_dir / 'index.html'}")
+    if summary.failed:
+        err_console.print(f"{len(summary.failed)} of {len(jobs)} reports failed; their partial notebooks are kept.")
+        raise typer.Exit(1)
+
+
 @segment_app.command("score")
 def segment_score(model: Path = typer.Argument(..., help="A model saved by the segmentation notebook."),
                   file: Path = typer.Argument(..., help="New respondents (CSV, Excel or Parquet)."),
@@ -160,7 +200,8 @@ def segment_score(model: Path = typer.Argument(..., help="A model saved by the s
 def main() -> None:
     """Entry point: run the app, turning SocialKitError into a clean message and exit code 1."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # returns the exit code of typer.Exit
+        sys.exit(code if isinstance(code, int) else 0)
     except SocialKitError as exc:
         if _state["debug"]:
             raise

@@ -130,3 +130,11 @@ class NotebookExecutionError(SocialKitError):
 
 class ExportError(SocialKitError):
     """A report could not be exported (missing engine, browser or template)."""
+
+
+class KernelDiedError(NotebookExecutionError):
+    """The kernel died (crashed, was killed, or ran past the report's time limit)."""
+
+
+class ManifestError(SocialKitError):
+    """A batch manifest is malformed or names notebooks, brands or parameters that do not exist."""

@@ -11,18 +11,21 @@ anything is written.
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
 import nbformat
+from nbclient.exceptions import DeadKernelError
 from papermill.engines import papermill_engines
 from papermill.iorw import load_notebook_node
 from papermill.execute import ERROR_ANCHOR_MSG, ERROR_MARKER_TAG, ERROR_MESSAGE_TEMPLATE, prepare_notebook_metadata
 from papermill.parameterize import parameterize_notebook
 
 from . import io
-from .exceptions import NotebookExecutionError
+from .exceptions import KernelDiedError, NotebookExecutionError
+from .kernels import kill, shutdown, start_kernel
 from .params import find_notebook, notebook_parameters, validate_parameters
 
 SECRET_MASK = "[secret]"
@@ -58,11 +61,13 @@ def prepare(notebook: str | os.PathLike, parameters: Mapping[str, Any] | None = 
 
 def execute(notebook: str | os.PathLike, parameters: Mapping[str, Any] | None = None, *,
             output: str | os.PathLike | None = None, kernel_manager=None, timeout: float | None = None,
-            cwd: str | os.PathLike | None = None, raise_on_error: bool = True) -> Execution:
+            cwd: str | os.PathLike | None = None, notebook_timeout: float | None = None,
+            raise_on_error: bool = True) -> Execution:
     """Run a notebook with validated parameters; write the executed copy to ``output`` atomically.
 
     ``kernel_manager`` may be an already started ``jupyter_client.KernelManager`` (a warm kernel);
-    it is used for this notebook only and shut down afterwards. On a failing cell the partial
+    it is used for this notebook only and shut down afterwards. ``timeout`` limits each cell,
+    ``notebook_timeout`` the whole notebook (the kernel is killed past it). On a failing cell the partial
     notebook is still written, with the failing cell marked, then NotebookExecutionError is raised
     (or returned in ``Execution.error`` when ``raise_on_error`` is false).
     """
@@ -71,25 +76,27 @@ def execute(notebook: str | os.PathLike, parameters: Mapping[str, Any] | None = 
     if given:
         nb = parameterize_notebook(nb, given, kernel_name=KERNEL_NAME, language="python")
     nb = prepare_notebook_metadata(nb, str(path), str(output) if output else None)
-    env_cwd = str(cwd) if cwd else None
     engine_kwargs: dict[str, Any] = dict(input_path=str(path), output_path=None, kernel_name=KERNEL_NAME,
                                          progress_bar=False, log_output=False, start_timeout=120,
                                          execution_timeout=timeout)
-    if kernel_manager is not None:
-        engine_kwargs["km"] = kernel_manager
-    previous, batch_flag = os.getcwd(), os.environ.get("SOCIALKIT_BATCH")
+    km = kernel_manager or start_kernel(cwd=str(cwd) if cwd else None)
+    watchdog = threading.Timer(notebook_timeout, kill, args=(km,)) if notebook_timeout else None
+    died = None
     try:
-        if env_cwd:
-            os.chdir(env_cwd)
-        os.environ["SOCIALKIT_BATCH"] = "1"  # inherited by the kernel: notebooks render static charts
-        nb = papermill_engines.execute_notebook_with_engine(None, nb, **engine_kwargs)
+        if watchdog:
+            watchdog.start()
+        papermill_engines.execute_notebook_with_engine(None, nb, km=km, **engine_kwargs)  # fills nb in place
+    except DeadKernelError as exc:
+        timed_out = watchdog is not None and not watchdog.is_alive()
+        reason = f"ran past its {notebook_timeout:g} s time limit" if timed_out else f"the kernel died ({exc})"
+        died = KernelDiedError(path.name, _current_cell(nb), "KernelDied", reason, str(output) if output else None)
     finally:
-        os.chdir(previous)
-        if batch_flag is None:
-            os.environ.pop("SOCIALKIT_BATCH", None)
-        if kernel_manager is not None:
-            kernel_manager.shutdown_kernel(now=True)
-    error = mark_failure(nb, path, output)
+        if watchdog:
+            watchdog.cancel()
+        shutdown(km)
+    error = died or mark_failure(nb, path, output)
+    if died:
+        _banner(nb, f"The kernel stopped: {died.evalue}. Cells after the last output did not run.")
     scrub_secrets(nb, {n: given[n] for n in secrets if n in given})
     result = Execution(path, Path(output) if output else None, given, secrets, nb, error)
     if output:
@@ -147,3 +154,17 @@ def _mask(text: Any, values: list[str]) -> Any:
     for v in values:
         text = text.replace(v, SECRET_MASK)
     return text
+
+
+def _current_cell(nb) -> int | None:
+    """Index of the cell that was running when the kernel stopped (the first code cell without a finish time)."""
+    for index, cell in enumerate(nb.cells):
+        if cell.get("cell_type") == "code" and not cell.get("metadata", {}).get("papermill", {}).get("end_time"):
+            return index
+    return None
+
+
+def _banner(nb, text: str) -> None:
+    cell = nbformat.v4.new_markdown_cell(f'<span style="color:red; font-family:monospace">{text}</span>')
+    cell.metadata["tags"] = [ERROR_MARKER_TAG]
+    nb.cells.insert(0, cell)

@@ -1,0 +1,470 @@
+"""Batch reports: many notebooks x brands x parameter sets, in parallel, locally or on Dask.
+
+A manifest (YAML, or CSV of parameter rows) becomes a list of :class:`Job` values, each validated
+before any kernel starts. Jobs run through one interface, :class:`Engine`: local worker processes
+(default) or a Dask cluster. Each worker keeps a warm kernel ready (:mod:`socialkit.kernels`).
+
+Every report writes ``reports/<run>/<brand>/<notebook>.{ipynb,html,pdf}`` atomically, plus a
+``<notebook>.json`` record (status, hash, timings) used by ``--resume``: a report is re-run only
+when the hash of its notebook, parameters and input files changed, or when it did not succeed.
+One failing report never stops the others.
+
+YAML manifest::
+
+    run: demo                      # folder under reports/
+    notebooks: all                 # or a list of names in notebooks/ (or paths)
+    brands: all                    # or a list of sample brands
+    parameters: {}                 # given to every report
+    export: [html, pdf]
+    pdf_engine: weasyprint
+    timeout: 600                   # seconds per report
+    reports:                       # optional extra rows
+      - {notebook: 03_psychographic_segments, brand: acme, parameters: {audience_path: acme.csv}}
+
+CSV manifest: one report per row; columns ``notebook`` and ``brand``, every other non-empty
+cell is a parameter (values read as YAML: 3 -> int, [a, b] -> list).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import re
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Mapping
+
+import yaml
+
+from . import io
+from .config import NOTEBOOKS_DIR, REPORTS_DIR, SAMPLES_DIR, sample_brands
+from .exceptions import ManifestError, NotebookExecutionError, ParametersError, SocialKitError
+from .params import closest, find_notebook, notebook_parameters
+
+EXPORTS = ("html", "pdf")
+
+
+# --------------------------------------------------------------------------- jobs
+
+
+def safe_name(value: Any) -> str:
+    """A file-name-safe version of a parameter value: no separators, no leading dots, never empty.
+
+    ``"../../x"`` becomes ``"x"``; ``"Café & Co"`` becomes ``"Caf_Co"``."""
+    text = re.sub(r"[^A-Za-z0-9._-]+", "_", str(value))
+    text = re.sub(r"\.{2,}", ".", text).strip("._-")
+    return text[:80] or "unnamed"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One report to produce."""
+
+    notebook: str  # path of the notebook
+    brand: str
+    parameters: dict = field(default_factory=dict)
+    out_dir: str = ""  # reports/<run>/<brand>
+    export: tuple = ("html",)
+    pdf_engine: str = "weasyprint"
+    timeout: float | None = 600
+    secrets: tuple = ()
+
+    @property
+    def name(self) -> str:
+        return Path(self.notebook).stem
+
+    @property
+    def label(self) -> str:
+        return f"{Path(self.out_dir).name}/{self.name}"
+
+    def output(self, suffix: str) -> Path:
+        return Path(self.out_dir) / f"{self.name}.{suffix}"
+
+
+def load_manifest(path: str | os.PathLike, *, reports_dir: str | os.PathLike = REPORTS_DIR,
+                  run: str | None = None) -> list[Job]:
+    """Read a YAML or CSV manifest into validated jobs (raises ManifestError / ParametersError)."""
+    path = Path(path)
+    if not path.is_file():
+        raise ManifestError(f"{path}: manifest not found; pass a .yml/.yaml or .csv file")
+    base = path.parent
+    if path.suffix.lower() == ".csv":
+        text = path.read_text(encoding="utf-8-sig")
+        reader = csv.DictReader(text.splitlines(), delimiter=io.sniff_delimiter(text))
+        if "notebook" not in (reader.fieldnames or []):
+            raise ManifestError(f"{path}: needs a 'notebook' column (columns: {', '.join(reader.fieldnames or [])})")
+        spec: dict[str, Any] = {"run": path.stem, "reports": []}
+        for i, row in enumerate(reader):
+            params = {k: _yaml_value(v) for k, v in row.items() if k not in ("notebook", "brand") and v and v.strip()}
+            spec["reports"].append({"notebook": row["notebook"], "brand": row.get("brand") or None,
+                                    "parameters": params, "_line": i + 2})
+    else:
+        try:
+            spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise ManifestError(f"{path}: not valid YAML ({exc})") from exc
+        if not isinstance(spec, dict):
+            raise ManifestError(f"{path}: expected a mapping with keys run, notebooks, brands, parameters, export")
+    return jobs_from_spec(spec, base=base, reports_dir=reports_dir, run=run, source=str(path))
+
+
+_KEYS = {"run", "notebooks", "brands", "parameters", "export", "pdf_engine", "timeout", "reports"}
+
+
+def jobs_from_spec(spec: Mapping[str, Any], *, base: Path = Path("."), reports_dir: str | os.PathLike = REPORTS_DIR,
+                   run: str | None = None, source: str = "manifest") -> list[Job]:
+    """Expand a manifest mapping into jobs and validate every one before anything runs."""
+    unknown = set(spec) - _KEYS
+    if unknown:
+        bad = sorted(unknown)[0]
+        hint = closest(bad, _KEYS)
+        raise ManifestError(f"{source}: unknown key {bad!r}" + (f"; did you mean {hint!r}?" if hint else "")
+                            + f" (keys: {', '.join(sorted(_KEYS))})")
+    run_dir = Path(reports_dir) / safe_name(run or spec.get("run") or "run")
+    export = tuple(spec.get("export", ["html"]))
+    for fmt in export:
+        if fmt not in EXPORTS:
+            raise ManifestError(f"{source}: export must list html and/or pdf; got {fmt!r}")
+    common = dict(spec.get("parameters") or {})
+    rows: list[dict] = []
+    notebooks = spec.get("notebooks") or []
+    if notebooks == "all":
+        notebooks = sorted(p.stem for p in NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
+    brands = spec.get("brands") or []
+    if brands == "all":
+        brands = sample_brands()
+    for nb in notebooks:
+        for brand in brands or [None]:
+            rows.append({"notebook": nb, "brand": brand, "parameters": {}})
+    rows += list(spec.get("reports") or [])
+    if not rows:
+        raise ManifestError(f"{source}: names no report; give notebooks and brands, or reports")
+    jobs, errors = [], []
+    for row in rows:
+        try:
+            jobs.append(_job(row, common, base, run_dir, export, spec, source))
+        except (ParametersError, SocialKitError) as exc:
+            errors.append(str(exc))
+    if errors:
+        raise ManifestError(f"{source}: {len(errors)} report(s) cannot run; nothing was started:\n"
+                            + "\n".join(f"  * {e}" for e in errors))
+    seen: dict[str, Job] = {}
+    for job in jobs:
+        key = str(job.output("ipynb"))
+        if key in seen:
+            raise ManifestError(f"{source}: two reports would write {key}; give them different brands or runs")
+        seen[key] = job
+    return jobs
+
+
+def _job(row: Mapping, common: Mapping, base: Path, run_dir: Path, export: tuple, spec: Mapping, source: str) -> Job:
+    from .execute import prepare
+
+    where = f"line {row['_line']}" if "_line" in row else f"{row['notebook']}"
+    nb_path = find_notebook(_resolve(row["notebook"], base) if str(row["notebook"]).endswith(".ipynb") else row["notebook"])
+    declared = notebook_parameters(nb_path)
+    params = {**common, **dict(row.get("parameters") or {})}
+    brand = row.get("brand")
+    if brand is not None and "brand" in declared:
+        params["brand"] = str(brand)
+    for name, value in list(params.items()):
+        if name.endswith("_path") and isinstance(value, str) and value:
+            params[name] = str(_resolve(value, base))
+    params = {k: v for k, v in params.items() if k in declared or k not in common}  # common keys apply where declared
+    if "brand" in params and params["brand"] not in sample_brands():
+        if not any(n.endswith("_path") and params.get(n) for n in params):
+            raise ManifestError(f"{where}: brand {params['brand']!r} is not a sample brand "
+                                f"({', '.join(sample_brands())}) and no *_path parameter names its files")
+    try:
+        _, given, secrets = prepare(nb_path, params)
+    except ParametersError as exc:
+        raise ManifestError(f"{where}: {exc}") from exc
+    label = brand if brand is not None else params.get("brand", "all")
+    out_dir = run_dir / safe_name(label)
+    if run_dir.resolve() not in out_dir.resolve().parents:
+        raise ManifestError(f"{where}: brand {label!r} would write outside {run_dir}")  # pragma: no cover
+    return Job(str(nb_path), str(label), given, str(out_dir), export, str(spec.get("pdf_engine", "weasyprint")),
+               spec.get("timeout", 600), tuple(sorted(secrets)))
+
+
+def _resolve(value: str, base: Path) -> Path:
+    p = Path(value)
+    return p if p.is_absolute() else (base / p if (base / p).exists() else Path.cwd() / p)
+
+
+def _yaml_value(v: str) -> Any:
+    from .cli import parse_value
+
+    return parse_value(v.strip())
+
+
+# --------------------------------------------------------------------------- one report
+
+
+def job_hash(job: Job) -> str:
+    """Hash of what a report depends on: the notebook, its parameters and its input files."""
+    h = hashlib.sha256()
+    h.update(Path(job.notebook).read_bytes())
+    h.update(json.dumps(job.parameters, sort_keys=True, default=str).encode())
+    h.update(json.dumps(sorted(job.export)).encode())
+    files = [Path(v) for k, v in sorted(job.parameters.items()) if k.endswith("_path") and v]
+    brand_dir = SAMPLES_DIR / str(job.parameters.get("brand", ""))
+    if job.parameters.get("brand") and brand_dir.is_dir():
+        files += sorted(brand_dir.iterdir())
+    for f in files:
+        if f.is_file():
+            h.update(f.name.encode())
+            h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+@dataclass
+class JobResult:
+    """What happened to one report."""
+
+    label: str
+    status: str  # ok | failed | skipped
+    seconds: float = 0.0
+    error: str = ""
+    outputs: list = field(default_factory=list)
+    attempts: int = 0
+    hash: str = ""
+
+
+def is_up_to_date(job: Job) -> bool:
+    """True when the report's record says it succeeded with the same hash and its outputs exist."""
+    record = job.output("json")
+    if not record.is_file():
+        return False
+    try:
+        data = json.loads(record.read_text(encoding="utf-8"))
+    except json.JSONDecodeError:
+        return False
+    return (data.get("status") == "ok" and data.get("hash") == job_hash(job)
+            and all(Path(o).is_file() for o in data.get("outputs", [])))
+
+
+_POOL = None
+
+
+def _warm_pool():
+    global _POOL
+    if _POOL is None:
+        from .kernels import WarmKernelPool
+
+        _POOL = WarmKernelPool(preimport=True)
+    return _POOL
+
+
+def run_job(job: Job, *, warm: bool = True) -> JobResult:
+    """Execute and export one report; never raises for a failing notebook (the result says so).
+
+    A dead kernel is retried once with a fresh kernel; a failing cell or a timeout is not."""
+    from .execute import execute
+    from .exceptions import KernelDiedError
+
+    start = time.perf_counter()
+    digest = job_hash(job)
+    result = JobResult(job.label, "failed", hash=digest)
+    nb_out = job.output("ipynb")
+    for attempt in (1, 2):
+        result.attempts = attempt
+        km = _warm_pool().take() if warm else None
+        try:
+            execution = execute(job.notebook, job.parameters, output=nb_out, kernel_manager=km,
+                                timeout=job.timeout, notebook_timeout=job.timeout, raise_on_error=False)
+        except Exception as exc:  # setup failures: keep the batch going
+            result.error = f"{type(exc).__name__}: {exc}"
+            break
+        err = execution.error
+        if isinstance(err, KernelDiedError) and "time limit" not in err.evalue and attempt == 1:
+            continue
+        result.outputs = [str(nb_out)]
+        if err is not None:
+            result.error = f"{err.ename}: {err.evalue} (cell {err.cell_index}; partial notebook kept)"
+            break
+        try:
+            result.outputs += [str(p) for p in _export(job, execution.nb)]
+            result.status = "ok"
+        except SocialKitError as exc:
+            result.error = f"export failed: {exc}"
+        except Exception as exc:  # exporters raise many types; the notebook itself is kept
+            result.error = f"export failed: {type(exc).__name__}: {exc}"
+        break
+    result.seconds = round(time.perf_counter() - start, 2)
+    record = {**asdict(result), "notebook": job.notebook, "brand": job.brand,
+              "parameters": {k: ("[secret]" if k in job.secrets else v) for k, v in job.parameters.items()},
+              "finished": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    io.write_text(job.output("json"), json.dumps(record, indent=2, default=str) + "\n")
+    return result
+
+
+def report_title(job: Job) -> str:
+    return f"{job.name.split('_', 1)[-1].replace('_', ' ').capitalize()}: {job.brand}"
+
+
+def _export(job: Job, nb) -> list[Path]:
+    from .export import html_to_pdf, notebook_to_html
+
+    meta = {"brand": job.brand, "notebook": job.name,
+            **{k: str(v) for k, v in job.parameters.items() if k not in job.secrets and k != "brand"}}
+    html = notebook_to_html(nb, title=report_title(job), meta=meta, secrets=job.secrets)
+    written = []
+    if "html" in job.export:
+        written.append(io.write_text(job.output("html"), html))
+    if "pdf" in job.export:
+        written.append(html_to_pdf(html, job.output("pdf"), engine=job.pdf_engine))
+    return written
+
+
+# --------------------------------------------------------------------------- engines
+
+
+class Engine:
+    """Runs jobs and yields results as they finish."""
+
+    name = "engine"
+
+    def run(self, jobs: list[Job]) -> Iterator[JobResult]:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+
+class SerialEngine(Engine):
+    """In this process, one report after another (for debugging and tiny runs)."""
+
+    name = "serial"
+
+    def run(self, jobs):
+        for job in jobs:
+            yield run_job(job)
+
+
+class LocalEngine(Engine):
+    """Worker processes on this machine (default)."""
+
+    name = "local"
+
+    def __init__(self, workers: int = 2):
+        self.workers = max(1, int(workers))
+
+    def run(self, jobs):
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        with ProcessPoolExecutor(max_workers=min(self.workers, len(jobs)), mp_context=mp.get_context("spawn"),
+                                 initializer=_worker_init) as pool:
+            futures = {pool.submit(run_job, job): job for job in jobs}
+            for fut in as_completed(futures):
+                yield _result_or_failure(fut, futures[fut])
+
+
+def _worker_init() -> None:
+    """Start a worker's first warm kernel as soon as the worker exists."""
+    try:
+        pool = _warm_pool()
+        with pool._lock:
+            pool._next = pool._next or pool._start()
+    except Exception:
+        pass
+
+
+class DaskEngine(Engine):
+    """A Dask distributed cluster: ``scheduler`` address, or a LocalCluster of ``workers`` processes."""
+
+    name = "dask"
+
+    def __init__(self, scheduler: str | None = None, workers: int = 2):
+        from distributed import Client, LocalCluster
+
+        self.cluster = None
+        if scheduler:
+            self.client = Client(scheduler, timeout="30s")
+        else:
+            self.cluster = LocalCluster(n_workers=max(1, int(workers)), threads_per_worker=1, processes=True,
+                                        dashboard_address=None, silence_logs=40)
+            self.client = Client(self.cluster)
+
+    def run(self, jobs):
+        from distributed import as_completed
+
+        futures = {self.client.submit(run_job, job, pure=False, key=f"report-{i}-{safe_name(job.label)}"): job
+                   for i, job in enumerate(jobs)}
+        for fut in as_completed(list(futures)):
+            yield _result_or_failure(fut, futures[fut])
+
+    def close(self):
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+def _result_or_failure(fut, job: Job) -> JobResult:
+    try:
+        return fut.result()
+    except Exception as exc:  # a worker crashed: the report failed, the batch goes on
+        return JobResult(job.label, "failed", error=f"worker failed: {type(exc).__name__}: {exc}")
+
+
+def make_engine(kind: str = "local", *, workers: int = 2, scheduler: str | None = None) -> Engine:
+    """The engine for ``kind`` (local, dask or serial); a scheduler address implies dask."""
+    if scheduler or kind == "dask":
+        return DaskEngine(scheduler, workers)
+    if kind == "serial":
+        return SerialEngine()
+    if kind == "local":
+        return LocalEngine(workers)
+    raise ManifestError(f"unknown engine {kind!r}; use local, dask or serial")
+
+
+# --------------------------------------------------------------------------- the batch
+
+
+@dataclass
+class BatchSummary:
+    run_dir: Path
+    results: list[JobResult]
+    seconds: float
+
+    @property
+    def failed(self) -> list[JobResult]:
+        return [r for r in self.results if r.status == "failed"]
+
+
+def run_batch(jobs: list[Job], *, engine: Engine | None = None, resume: bool = False,
+              on_result: Callable[[JobResult], None] | None = None, index: bool = True) -> BatchSummary:
+    """Run every job (skipping up-to-date ones with ``resume``); returns the summary.
+
+    ``on_result`` is called as each report finishes (for progress displays)."""
+    start = time.perf_counter()
+    engine = engine or LocalEngine()
+    results: list[JobResult] = []
+    todo = []
+    for job in jobs:
+        if resume and is_up_to_date(job):
+            results.append(JobResult(job.label, "skipped", error="up to date"))
+            if on_result:
+                on_result(results[-1])
+        else:
+            todo.append(job)
+    try:
+        if todo:
+            for res in engine.run(todo):
+                results.append(res)
+                if on_result:
+                    on_result(res)
+    finally:
+        engine.close()
+    run_dir = Path(jobs[0].out_dir).parent
+    summary = BatchSummary(run_dir, results, round(time.perf_counter() - start, 2))
+    if index:
+        from .index import write_index
+
+        write_index(run_dir, jobs)
+    return summary

@@ -1,0 +1,111 @@
+"""Batch runs: validation first, failures isolated, retries, resume, safe paths, secrets, Dask."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from socialkit.batch import DaskEngine, SerialEngine, jobs_from_spec, load_manifest, run_batch, safe_name
+from socialkit.exceptions import ManifestError
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = str(ROOT / "tests/data/notebooks/params_demo.ipynb")
+KILL = str(ROOT / "tests/data/notebooks/kill_demo.ipynb")
+
+
+@pytest.mark.parametrize("value, expected", [("../../x", "x"), ("Café & Co", "Caf_Co"), ("..", "unnamed"),
+                                             ("/etc/passwd", "etc_passwd"), ("a/../../b", "a_._._b")])
+def test_safe_name_never_escapes(value, expected, tmp_path):
+    name = safe_name(value)
+    assert name == expected
+    assert (tmp_path / name).resolve().parent == tmp_path.resolve()
+
+
+def test_bad_parameter_in_any_row_stops_everything_before_start(tmp_path):
+    spec = {"run": "r", "reports": [{"notebook": DEMO, "brand": "a", "parameters": {"times": 1}},
+                                    {"notebook": DEMO, "brand": "b", "parameters": {"tmes": 2}}]}
+    with pytest.raises(ManifestError) as err:
+        jobs_from_spec(spec, reports_dir=tmp_path)
+    assert "Did you mean 'times'?" in str(err.value) and "nothing was started" in str(err.value)
+    assert not any(tmp_path.iterdir())
+
+
+def test_unknown_manifest_key_suggests(tmp_path):
+    with pytest.raises(ManifestError, match="did you mean 'notebooks'"):
+        jobs_from_spec({"notebook": ["x"]}, reports_dir=tmp_path)
+
+
+def test_csv_manifest(tmp_path):
+    (tmp_path / "m.csv").write_text(f"notebook,brand,times,greeting\n{DEMO},one,3,hi\n{DEMO},two,,\n")
+    jobs = load_manifest(tmp_path / "m.csv", reports_dir=tmp_path / "reports")
+    assert [j.brand for j in jobs] == ["one", "two"]
+    assert jobs[0].parameters["times"] == 3 and "times" not in jobs[1].parameters
+    assert jobs[0].out_dir == str(tmp_path / "reports" / "m" / "one")
+
+
+@pytest.mark.notebook
+def test_batch_isolates_failures_retries_dead_kernels_and_resumes(tmp_path):
+    marker = tmp_path / "first-run-marker"
+    spec = {"run": "t", "export": ["html"], "reports": [
+        {"notebook": DEMO, "brand": "../../escape", "parameters": {"api_token": "tok-LEAK-42"}},
+        {"notebook": DEMO, "brand": "broken", "parameters": {"fail": True}},
+        {"notebook": KILL, "brand": "crash-once", "parameters": {"marker": str(marker)}},
+        {"notebook": KILL, "brand": "crash-always", "parameters": {"always": True}},
+    ]}
+    jobs = jobs_from_spec(spec, reports_dir=tmp_path / "reports")
+    summary = run_batch(jobs, engine=SerialEngine())
+    by = {r.label.split("/")[0]: r for r in summary.results}
+    assert by["escape"].status == "ok"
+    assert by["broken"].status == "failed" and "failing on purpose" in by["broken"].error
+    assert by["crash-once"].status == "ok" and by["crash-once"].attempts == 2
+    assert by["crash-always"].status == "failed" and by["crash-always"].attempts == 2
+    run_dir = tmp_path / "reports" / "t"
+    # nothing escaped the run folder, and every report has its record
+    files = [p for p in (tmp_path / "reports").rglob("*") if p.is_file()]
+    assert all(run_dir in p.parents for p in files)
+    assert (run_dir / "escape" / "params_demo.html").is_file()
+    # the failing report kept its partial notebook, with the failing cell marked
+    partial = (run_dir / "broken" / "params_demo.ipynb").read_text()
+    assert "papermill-error-cell-tag" in partial and "hellohello" in partial
+    assert not (run_dir / "broken" / "params_demo.html").exists()
+    # the secret is nowhere on disk
+    assert not [p for p in files if "tok-LEAK-42" in p.read_text(errors="ignore")]
+    # no temp files left behind
+    assert not [p for p in files if p.name.endswith(".tmp")]
+    assert "escape" in (run_dir / "index.html").read_text()
+
+    # resume: only what failed or changed runs again
+    again = run_batch(jobs, engine=SerialEngine(), resume=True)
+    status = {r.label.split("/")[0]: r.status for r in again.results}
+    assert status["escape"] == "skipped" and status["crash-once"] == "skipped"
+    assert status["broken"] == "failed"
+    changed = jobs_from_spec({**spec, "reports": [{**spec["reports"][0], "parameters": {"api_token": "x", "times": 5}}]},
+                             reports_dir=tmp_path / "reports")
+    assert run_batch(changed, engine=SerialEngine(), resume=True).results[0].status == "ok"
+    record = json.loads((run_dir / "escape" / "params_demo.json").read_text())
+    assert record["parameters"]["api_token"] == "[secret]" and record["parameters"]["times"] == 5
+
+
+@pytest.mark.notebook
+def test_dask_local_cluster_runs_reports(tmp_path):
+    spec = {"run": "d", "export": ["html"], "reports": [
+        {"notebook": DEMO, "brand": "a", "parameters": {"times": 4}},
+        {"notebook": DEMO, "brand": "b", "parameters": {"fail": True}}]}
+    jobs = jobs_from_spec(spec, reports_dir=tmp_path)
+    summary = run_batch(jobs, engine=DaskEngine(workers=1))
+    assert sorted(r.status for r in summary.results) == ["failed", "ok"]
+    assert "hellohellohellohello" in (tmp_path / "d" / "a" / "params_demo.ipynb").read_text()
+
+
+@pytest.mark.notebook
+def test_cli_batch_exit_code_is_nonzero_when_a_report_fails(tmp_path):
+    manifest = tmp_path / "m.yml"
+    manifest.write_text(f"run: c\nexport: [html]\nreports:\n  - {{notebook: {DEMO}, brand: x, parameters: {{fail: true}}}}\n"
+                        f"  - {{notebook: {DEMO}, brand: y}}\n")
+    res = subprocess.run([sys.executable, "-m", "socialkit.cli", "batch", str(manifest), "--workers", "2",
+                          "--reports-dir", str(tmp_path / "r")], capture_output=True, text=True, timeout=600)
+    assert res.returncode == 1, res.stdout + res.stderr
+    assert "1 of 2 reports failed" in res.stderr
+    assert (tmp_path / "r" / "c" / "y" / "params_demo.html").is_file()
