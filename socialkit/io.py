@@ -227,7 +227,10 @@ _TYPE_FIX = {
 
 def _coerce(s: pd.Series, dtype: str) -> tuple[pd.Series, pd.Series, str]:
     """Coerce one column to the contract dtype; returns (values, mask of uncoercible cells, reason)."""
-    present = s.notna() & (s.astype("string").str.strip() != "")
+    if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+        present = s.notna()  # already numbers: no need to look at text
+    else:
+        present = s.notna() & (s.astype("string").str.strip() != "")
     if dtype.startswith(("float", "int")):
         vals = _to_number(s)
         bad = present & vals.isna()
@@ -235,7 +238,7 @@ def _coerce(s: pd.Series, dtype: str) -> tuple[pd.Series, pd.Series, str]:
             return vals, bad, "expected a number"
         huge = np.isinf(vals.fillna(0)) | (vals.abs() > 1e15)
         return vals, present & huge, "number too large to be real"
-    if dtype == "bool":
+    if dtype in ("bool", "boolean"):
         def as_bool(v: Any) -> bool | None:
             if isinstance(v, (bool, np.bool_)):
                 return bool(v)
@@ -244,6 +247,8 @@ def _coerce(s: pd.Series, dtype: str) -> tuple[pd.Series, pd.Series, str]:
 
         vals = pd.Series([as_bool(v) for v in s], index=s.index, dtype=object)
         bad = present & vals.isna()
+        if dtype == "boolean":  # nullable: blank cells stay unknown
+            return vals.where(present & ~bad, pd.NA).astype("boolean"), bad, "expected yes/no"
         return vals.where(~bad, False).astype(bool), bad, "expected yes/no"
     if dtype.startswith("datetime"):
         txt = s.astype("string").str.strip()
