@@ -23,7 +23,7 @@ system-deps:
 
 demo: setup
 	@echo "==> running the notebooks on the sample brands"
-	$(BIN)/socialkit run 01_social_business_venn -o reports/01_social_business_venn.ipynb
+	$(BIN)/socialkit batch manifests/demo.yml --workers 2
 
 test: setup
 	@echo "==> running the test suite"
