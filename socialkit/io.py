@@ -19,6 +19,7 @@ import math
 import os
 import re
 import tempfile
+import warnings
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
@@ -96,15 +97,22 @@ def _decode(path: Path) -> tuple[str, str]:
 
 def sniff_delimiter(text: str) -> str:
     """The delimiter of a CSV text: comma, semicolon or tab (the most frequent one in the header
-    when the csv sniffer cannot decide)."""
-    sample = "\n".join(text.splitlines()[:50])
+    when the csv sniffer cannot decide); a pipe when the header has none of those but has pipes
+    (pipes are also a separator *inside* multi-valued cells, so they are only chosen then)."""
+    lines = text.splitlines()
+    header = next((line for line in lines if line.strip()), "")
+    if not any(d in header for d in DELIMITERS) and "|" in header:
+        return "|"
+    sample = "\n".join(lines[:50])
     try:
-        return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+        found = csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+        if found in header or not any(d in header for d in DELIMITERS):
+            return found
     except csv.Error:
-        header = text.splitlines()[0] if text.strip() else ""
-        counts = {d: header.count(d) for d in DELIMITERS}
-        best = max(counts, key=counts.get)
-        return best if counts[best] else ","
+        pass
+    counts = {d: header.count(d) for d in DELIMITERS}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
@@ -115,10 +123,55 @@ def _read_csv(path: Path) -> pd.DataFrame:
     try:
         df = pd.read_csv(_io.StringIO(text), sep=sep, skipinitialspace=True)
     except pd.errors.ParserError as exc:
-        raise InputFileError(path, f"rows have different numbers of fields ({exc})",
-                             fix="quote cells that contain the delimiter, or re-export the file") from exc
+        raise _field_count_error(path, text, sep, detail=str(exc)) from exc
+    if not isinstance(df.index, pd.RangeIndex):
+        # data rows have more fields than the header: pandas would silently turn the first
+        # column(s) into the index. Harmless only when the extra fields are all empty (a
+        # trailing delimiter at the end of each data row).
+        if not _extra_fields_empty(text, sep):
+            raise _field_count_error(path, text, sep)
+        df = pd.read_csv(_io.StringIO(text), sep=sep, skipinitialspace=True, index_col=False)
     df.attrs.update(delimiter=sep, encoding=encoding)
     return df
+
+
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+
+
+def _records(text: str, sep: str) -> Iterator[tuple[int, list[str]]]:
+    """(1-based file line, fields) of each non-blank record of a CSV text."""
+    reader = csv.reader(_io.StringIO(text), delimiter=sep, skipinitialspace=True)
+    for fields in reader:
+        if fields and any(f.strip() for f in fields):
+            yield reader.line_num, fields
+
+
+def _extra_fields_empty(text: str, sep: str) -> bool:
+    records = _records(text, sep)
+    _, header = next(records, (1, []))
+    return all(not "".join(fields[len(header):]).strip() for _, fields in records)
+
+
+def _field_count_error(path: Path, text: str, sep: str, detail: str = "") -> InputFileError:
+    """Name the lines whose number of fields differs from the header, and the likely cause."""
+    records = list(_records(text, sep))
+    n_header = len(records[0][1]) if records else 0
+    long = [(line, fields) for line, fields in records[1:] if len(fields) > n_header]
+    name = _DELIMITER_NAMES.get(sep, repr(sep))
+    if not long:  # pandas saw something the csv module did not (e.g. an unclosed quote)
+        return InputFileError(path, f"could not be split into columns with the {name} delimiter ({detail})",
+                              fix="check the quotes around cells, or re-export the file")
+    lines = [line for line, _ in long]
+    shown = ", ".join(map(str, lines[:5])) + (f" and {len(lines) - 5} more" if len(lines) > 5 else "")
+    reason = (f"{len(lines)} row{'s' if len(lines) != 1 else ''} (line {shown}) {'have' if len(lines) != 1 else 'has'} "
+              f"more fields than the header's {n_header} when split on the {name} delimiter")
+    decimal_comma = sep == "," and any(re.fullmatch(r"-?\d+", f.strip() or "x") for _, fields in long for f in fields[1:])
+    if decimal_comma:
+        fix = ("if decimals are written with a comma (0,5) in this comma-separated file, export it with ';' "
+               "as the delimiter or with decimal points (0.5); otherwise quote cells that contain a comma")
+    else:
+        fix = f"quote cells that contain a {name}, or re-export the file with another delimiter"
+    return InputFileError(path, reason, fix=fix)
 
 
 def apply_column_map(df: pd.DataFrame, column_map: Mapping[str, str], *, source: Any = "<table>") -> pd.DataFrame:
@@ -167,6 +220,8 @@ def validate(df: pd.DataFrame, kind: str, *, source: Any = None) -> pd.DataFrame
     source = source or df.attrs.get("source", "<table>")
     model, table_checks = CONTRACTS[kind]
     schema = model.to_schema()
+    index = df.index
+    df = df.reset_index(drop=True)  # problems name file lines: row position + 2
     out = df.copy()
     # contract names match ignoring case and spacing ("Post Type" -> "post_type")
     norm = {_norm(c): c for c in out.columns}
@@ -180,10 +235,14 @@ def validate(df: pd.DataFrame, kind: str, *, source: Any = None) -> pd.DataFrame
     for name, col in schema.columns.items():
         present = [c for c in out.columns if re.match(name, c)] if col.regex else ([name] if name in out.columns else [])
         if not present:
-            if col.required:
-                label = f"a column matching {name.lstrip('^')}*" if col.regex else f"required column '{name}'"
-                hint = None if col.regex else closest(name, list(out.columns))
-                problems.append(Problem(None if col.regex else name, f"{label} is missing", fix=(
+            if col.required and col.regex:
+                prefix = name.lstrip("^")
+                problems.append(Problem(None, f"a column whose name starts with {prefix} is missing", fix=(
+                    f"name at least one column {prefix}<something> (e.g. {prefix}posts_per_week), or map yours "
+                    f"with column_map={{'Your column': '{prefix}your_name'}}")))
+            elif col.required:
+                hint = closest(name, list(out.columns))
+                problems.append(Problem(name, f"required column '{name}' is missing", fix=(
                     f"rename '{hint}' or pass column_map={{'{hint}': '{name}'}}" if hint else
                     f"add the column, or map yours onto it with column_map={{'Your column': '{name}'}}")))
             continue
@@ -202,6 +261,7 @@ def validate(df: pd.DataFrame, kind: str, *, source: Any = None) -> pd.DataFrame
         problems += _pandera_problems(exc.failure_cases, flagged)
     if problems:
         raise DataValidationError(source, kind, problems)
+    out.index = index
     out.attrs = dict(df.attrs)
     return out
 
@@ -222,6 +282,8 @@ _TYPE_FIX = {
     "number too large to be real": "check the export; values like 1e308 are usually a broken cell",
     "expected yes/no": "use true/false, yes/no or 1/0",
     "expected a date": "write dates as YYYY-MM-DD (e.g. 2026-03-31)",
+    "dates in both day/month and month/day order": (
+        "the file mixes 31/03/2026 and 03/31/2026: re-export the dates in one order, ideally YYYY-MM-DD"),
 }
 
 
@@ -251,14 +313,52 @@ def _coerce(s: pd.Series, dtype: str) -> tuple[pd.Series, pd.Series, str]:
             return vals.where(present & ~bad, pd.NA).astype("boolean"), bad, "expected yes/no"
         return vals.where(~bad, False).astype(bool), bad, "expected yes/no"
     if dtype.startswith("datetime"):
-        txt = s.astype("string").str.strip()
-        vals = pd.to_datetime(txt, errors="coerce", format="ISO8601")
-        rest = present & vals.isna()
-        if rest.any():  # other unambiguous formats ("31/03/2026", "Mar 31, 2026")
-            vals = vals.where(~rest, pd.to_datetime(txt.where(rest), errors="coerce", format="mixed", dayfirst=True))
-        return vals, present & vals.isna(), "expected a date"
+        return _to_dates(s, present)
     vals = s.astype("string").str.strip()
     return vals.where(present, pd.NA), pd.Series(False, index=s.index), ""
+
+
+_NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})\b")
+
+
+def _to_dates(s: pd.Series, present: pd.Series) -> tuple[pd.Series, pd.Series, str]:
+    """Dates: ISO 8601 first; then other formats ("31/03/2026", "Mar 31, 2026"). Numeric dates
+    (dd/mm/yyyy or mm/dd/yyyy) are read day first unless the column shows month-first dates (a
+    second number above 12) and no day-first ones; a column showing both orders is an error."""
+    txt = s.astype("string").str.strip()
+    vals = pd.to_datetime(txt, errors="coerce", format="ISO8601")
+    rest = present & vals.isna()
+    if not rest.any():
+        return vals, rest, ""
+    parts = txt.where(rest).str.extract(_NUMERIC_DATE).astype("float64")
+    day_first = rest & (parts[0] > 12) & (parts[1] <= 12)
+    month_first = rest & (parts[1] > 12) & (parts[0] <= 12)
+    if day_first.any() and month_first.any():
+        return vals, day_first | month_first, "dates in both day/month and month/day order"
+    dayfirst = not month_first.any()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # pandas warns when it swaps day and month itself
+        try:
+            parsed = pd.to_datetime(txt.where(rest), errors="coerce", format="mixed", dayfirst=dayfirst)
+            if not pd.api.types.is_datetime64_any_dtype(parsed):
+                raise TypeError("mixed time zones")
+        except (ValueError, OverflowError, TypeError):  # one odd cell must not hide the others
+            parsed = pd.Series([_one_date(v, dayfirst) for v in txt.where(rest)], index=s.index,
+                               dtype="datetime64[ns]")
+    vals = vals.where(~rest, parsed)
+    return vals, present & vals.isna(), "expected a date"
+
+
+def _one_date(value: Any, dayfirst: bool) -> Any:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return pd.NaT
+    try:
+        out = pd.to_datetime(str(value), dayfirst=dayfirst)
+    except (ValueError, OverflowError, TypeError):
+        return pd.NaT
+    if getattr(out, "tzinfo", None) is not None:
+        out = out.tz_convert(None)
+    return out if pd.Timestamp.min < out < pd.Timestamp.max else pd.NaT
 
 
 def _to_number(s: pd.Series) -> pd.Series:
@@ -282,7 +382,8 @@ _CHECK_TEXT = [
 
 def _pandera_problems(fc: pd.DataFrame, flagged: dict[str, set[int]]) -> list[Problem]:
     problems = []
-    fc = fc[~fc["check"].astype(str).str.startswith(("column_in_dataframe", "dtype(", "coerce_dtype("))]
+    fc = fc[~fc["check"].astype(str).str.startswith(("column_in_dataframe", "dtype(", "coerce_dtype(",
+                                                     "no_regex_column_match"))]
     for (column, check), grp in fc.groupby(["column", "check"], sort=False, dropna=False):
         idx = [i for i in grp["index"].tolist() if i is not None and not (isinstance(i, float) and math.isnan(i))]
         idx = [int(i) for i in idx if int(i) not in flagged.get(str(column), set())]

@@ -139,6 +139,15 @@ def posts_table_checks(df: pd.DataFrame) -> list[Problem]:
     if not any(c in df.columns for c in ENGAGEMENT_COLUMNS):
         problems.append(Problem(None, f"needs at least one engagement column ({', '.join(ENGAGEMENT_COLUMNS)})", fix=(
             "map your export's engagement column, e.g. column_map={'Reactions': 'likes'}")))
+    if "post_id" in df.columns:  # one row per post: a repeated id would count the post twice
+        ids = df["post_id"].astype("string").str.strip()
+        dup = ids.notna() & (ids != "") & ids.duplicated(keep=False)
+        if dup.any():
+            problems.append(Problem("post_id", "values must be unique (each post once)",
+                                    rows=[int(i) + 2 for i in df.index[dup]], values=ids[dup].tolist()[:5],
+                                    n_failed=int(dup.sum()), fix=(
+                                        "remove the repeated rows (was the export appended twice?); if the rows "
+                                        "are daily snapshots of the same posts, keep the last one per post")))
     return problems
 
 
