@@ -119,6 +119,13 @@ persona (age) and are otherwise random; about 3% of gender and 2% of age answers
 """
 
 
+NOTES += "\n**Items and planted personas per business model** (`psy_<item>` columns; high / low items):\n\n" + "\n".join(
+    f"- {model}: " + ", ".join(f"`psy_{item}`" for item in design["items"]) + ". Personas: " + "; ".join(
+        f"{name} ({spec['share']:.0%}, high {', '.join(spec['high'])}; low {', '.join(spec['low'])}; {spec['habits']})"
+        for name, spec in design["segments"].items())
+    for model, design in _DESIGN.items()) + "\n"
+
+
 def generate(brand: Brand, rng: np.random.Generator) -> dict[str, pd.DataFrame]:
     """The audience survey and its planted truth for one brand."""
     design = _DESIGN[brand.business_model]
