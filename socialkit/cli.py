@@ -138,11 +138,14 @@ def export(notebook: Path = typer.Argument(..., help="An executed .ipynb."),
            to: str = typer.Option("html", "--to", help="html or pdf."),
            output: Optional[Path] = typer.Option(None, "-o", "--output"),
            engine: str = typer.Option("weasyprint", help="PDF engine: weasyprint or chromium."),
-           title: Optional[str] = typer.Option(None, help="Report title (default: from the file name).")) -> None:
+           title: Optional[str] = typer.Option(None, help="Report title (default: the notebook's first heading)."),
+           secret: Optional[List[str]] = typer.Option(None, "--secret", help="Parameter whose value must not appear (repeatable)."),
+           timeout: float = typer.Option(120, help="Seconds the PDF engine may take.")) -> None:
     """Export an executed notebook to offline HTML or PDF, code hidden."""
     from .export import export_notebook
 
-    path = export_notebook(notebook, to=to, out=output, engine=engine, title=title)
+    path = export_notebook(notebook, to=to, out=output, engine=engine, title=title, secrets=secret or (),
+                           timeout=timeout)
     console.print(f"{to.upper()} report: {path}")
 
 
@@ -189,11 +192,12 @@ def batch(manifest: Path = typer.Argument(..., help="YAML manifest or CSV of par
 @segment_app.command("score")
 def segment_score(model: Path = typer.Argument(..., help="A model saved by the segmentation notebook."),
                   file: Path = typer.Argument(..., help="New respondents (CSV, Excel or Parquet)."),
-                  output: Optional[Path] = typer.Option(None, "-o", "--output", help="Assignments file (.csv or .parquet).")) -> None:
+                  output: Optional[Path] = typer.Option(None, "-o", "--output", help="Assignments file (.csv or .parquet)."),
+                  map_: Optional[List[str]] = typer.Option(None, "--map", help="'Their column=model column' (repeatable).")) -> None:
     """Score new respondents into the segments of a fitted model."""
     from .segments import score_file
 
-    out = score_file(model, file, output)
+    out = score_file(model, file, output, column_map=parse_column_map(map_) or None)
     console.print(f"assignments: {out}")
 
 

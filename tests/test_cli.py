@@ -64,3 +64,14 @@ def test_parse_value():
 
     assert parse_pairs(["-p", "k", "4", "-p", "brand", "x", "-p", "f", "[a, b]", "-p", "d", "2026-01-01"]) == {
         "k": 4, "brand": "x", "f": ["a", "b"], "d": "2026-01-01"}
+
+
+@pytest.mark.notebook
+def test_run_writes_notebook_and_offline_html_with_inline_svg(tmp_path):
+    out = tmp_path / "venn.ipynb"
+    res = sk("run", "01_social_business_venn", "-p", "brand", "northbridge_advisory", "-p", "compare_brands", "[]",
+             "-o", out)
+    assert res.returncode == 0, res.stderr
+    html = out.with_suffix(".html").read_text()
+    assert html.count("<svg") >= 2 and 'src="http' not in html and "<script" not in html
+    assert "northbridge_advisory" in html
