@@ -47,11 +47,17 @@ NORM_LEVELS = {norm: level for level, norm in enumerate(NORMS, start=1)}
 CLASSES = ("social media desk", "coordinated", "social business")
 
 #: Minimum score for each class (every criterion of a class must be met, and those of the class below).
-DEFAULT_THRESHOLDS: dict[str, dict[str, float]] = {
-    "coordinated": {"scope": 0.4, "integration": 0.25},
-    "social business": {"scope": 0.7, "integration": 0.5, "value": 0.5, "audience_reach": 2 / 3,
-                        "highest_norm": 3},
-}
+def load_thresholds(path: str | os.PathLike | None = None) -> dict[str, dict[str, float]]:
+    """Classification thresholds (class -> criterion -> minimum) from ``venn_thresholds.csv``,
+    an editable table: a class is reached when every one of its criteria is at its minimum."""
+    table = io.read_table(path or config.data_file("venn_thresholds.csv"))
+    out: dict[str, dict[str, float]] = {}
+    for row in table.itertuples(index=False):
+        out.setdefault(str(row[0]), {})[str(row[1])] = float(row[2])
+    return out
+
+
+DEFAULT_THRESHOLDS: dict[str, dict[str, float]] = load_thresholds()
 
 _CRITERIA_TEXT = {
     "scope": "share of the model's functions that social reaches",
