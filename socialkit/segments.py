@@ -22,6 +22,8 @@ The method, end to end (every step is reported to the analyst, see docs/segments
 
 from __future__ import annotations
 
+import functools
+
 import math
 import re
 from dataclasses import dataclass, field
@@ -41,7 +43,7 @@ from sklearn.mixture import GaussianMixture
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, RobustScaler
 
-from . import io
+from . import config, io
 from .charts import DIVERGING, MAX_CHART_ROWS, PALETTE
 from .config import data_file
 from .exceptions import (DataValidationError, InputFileError, ModelInputError, NotFittedError, ParameterError,
@@ -149,10 +151,23 @@ def _clean_levels(s: pd.Series) -> pd.Series:
     return txt.astype(object).where(txt.notna(), np.nan)
 
 
-def clean_levels(s: pd.Series) -> pd.Series:
+@functools.lru_cache(maxsize=1)
+def answer_synonyms() -> pd.DataFrame:
+    """Free-text variants of the same answer (``socialkit/data/answer_synonyms.csv``: column_pattern,
+    answer, level), e.g. "F" and "woman" in a Gender column both mean "female"."""
+    return io.read_table(config.data_file("answer_synonyms.csv"))
+
+
+def clean_levels(s: pd.Series, column: str | None = None) -> pd.Series:
     """Category answers as tidy lower-case text: trimmed, inner spaces collapsed, "n/a"-style
-    answers made missing (object dtype, NaN for missing)."""
+    answers made missing (object dtype, NaN for missing). With ``column``, variants listed for
+    columns of that name in :func:`answer_synonyms` are merged ("F", "woman" -> "female")."""
     out = _per_level(s, _clean_levels)
+    if column is not None:
+        syn = answer_synonyms()
+        rules = syn[[bool(re.search(p, str(column))) for p in syn["column_pattern"]]]
+        if len(rules):
+            out = out.replace(dict(zip(rules["answer"].str.lower(), rules["level"])))
     return out.astype(object).where(out.notna(), np.nan)
 
 
@@ -340,7 +355,7 @@ def plan_features(df: pd.DataFrame, *, features: Any = None, profile_columns: An
                     row["missing"] = n_missing + int(bad.sum())
                     row["missing_share"] = round(row["missing"] / n, 4)
         else:
-            levels = clean_levels(s)
+            levels = clean_levels(s, col)
             n_levels = levels.nunique()
             if _looks_like_id(levels, col):
                 row.update(role="dropped", type="id-like", note="one different value per respondent; never clustered")
@@ -418,7 +433,7 @@ class SurveyCleaner(TransformerMixin, BaseEstimator):
                 v = lo + hi - v
             out[c] = v
         for c in self.categorical:
-            out[c] = clean_levels(X[c])
+            out[c] = clean_levels(X[c], c)
         return pd.DataFrame(out, index=X.index)
 
     def get_feature_names_out(self, input_features=None):
@@ -992,7 +1007,7 @@ def _profile_values(df: pd.DataFrame, columns: Sequence[str]) -> tuple[pd.DataFr
             out[c] = nums
             numeric.append(c)
         else:
-            lv = clean_levels(s)
+            lv = clean_levels(s, c)
             share = lv.value_counts(normalize=True)
             rare = set(share[share < MIN_LEVEL_SHARE].index)
             out[c] = lv.where(~lv.isin(rare), OTHER).fillna(NO_ANSWER)

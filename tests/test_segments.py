@@ -416,3 +416,13 @@ def test_benchmark_smoke_run(tmp_path):
     assert result["ari_vs_planted"] >= 0.8 and result["max_chart_rows"] <= 5000
     assert set(result["steps"]) == {"load", "validate", "choose_k_and_fit", "stability", "profile", "charts"}
     assert result["ratio"] > 0 and result["peak_memory_mb"] > 0
+
+
+def test_free_text_gender_variants_are_merged_through_the_synonyms_table():
+    from socialkit.segments import clean_levels
+
+    raw = pd.Series(["F", "Female ", "woman", "M", "n/a", "Man", "rather not say"])
+    assert clean_levels(raw, "Gender").tolist()[:4] == ["female", "female", "female", "male"]
+    assert clean_levels(raw, "Gender").tolist()[5:] == ["male", "prefer not to say"]
+    assert pd.isna(clean_levels(raw, "Gender").iloc[4])
+    assert clean_levels(pd.Series(["F", "m"]), "grade").tolist() == ["f", "m"]  # other columns untouched
