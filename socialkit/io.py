@@ -60,6 +60,8 @@ def read_table(path: str | os.PathLike, *, column_map: Mapping[str, str] | None 
     if path.stat().st_size == 0:
         raise InputFileError(path, "file is empty (0 bytes)", fix="export the data again; the file has no header and no rows")
     suffix = path.suffix.lower()
+    if suffix in EXCEL_SUFFIXES | PARQUET_SUFFIXES:
+        _check_binary_format(path, suffix)
     try:
         if suffix in EXCEL_SUFFIXES:
             df = pd.read_excel(path, sheet_name=sheet)
@@ -77,6 +79,27 @@ def read_table(path: str | os.PathLike, *, column_map: Mapping[str, str] | None 
         df = apply_column_map(df, column_map, source=path)
     df.attrs["source"] = str(path)
     return df
+
+
+#: First bytes of each binary format: .xlsx/.xlsm are zip files, .xls an OLE2 file, Parquet starts with PAR1.
+_MAGIC = {".xlsx": (b"PK\x03\x04",), ".xlsm": (b"PK\x03\x04",), ".xls": (b"\xd0\xcf\x11\xe0", b"PK\x03\x04"),
+          ".parquet": (b"PAR1",), ".pq": (b"PAR1",)}
+
+
+def _check_binary_format(path: Path, suffix: str) -> None:
+    """A text file saved under an Excel or Parquet name gets an error that says so."""
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+    if head.startswith(_MAGIC[suffix]):
+        return
+    try:
+        head.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return  # binary but not the expected format: the reader's own error names it
+    what = "an Excel workbook" if suffix in EXCEL_SUFFIXES else "a Parquet file"
+    raise InputFileError(path, f"is a text file, not {what} (its name ends in {suffix})",
+                         fix="rename it to .csv if it holds comma-, semicolon- or tab-separated text, "
+                             "or save it again from the spreadsheet as .xlsx")
 
 
 def _clean_header(name: Any) -> str:
@@ -130,7 +153,9 @@ def _read_csv(path: Path) -> pd.DataFrame:
         # trailing delimiter at the end of each data row).
         if not _extra_fields_empty(text, sep):
             raise _field_count_error(path, text, sep)
-        df = pd.read_csv(_io.StringIO(text), sep=sep, skipinitialspace=True, index_col=False)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", pd.errors.ParserWarning)  # checked above: only empty fields go
+            df = pd.read_csv(_io.StringIO(text), sep=sep, skipinitialspace=True, index_col=False)
     df.attrs.update(delimiter=sep, encoding=encoding)
     return df
 
