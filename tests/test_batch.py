@@ -109,3 +109,14 @@ def test_cli_batch_exit_code_is_nonzero_when_a_report_fails(tmp_path):
     assert res.returncode == 1, res.stdout + res.stderr
     assert "1 of 2 reports failed" in res.stderr
     assert (tmp_path / "r" / "c" / "y" / "params_demo.html").is_file()
+
+
+@pytest.mark.notebook
+def test_report_past_its_time_limit_is_stopped_and_not_retried(tmp_path):
+    spec = {"run": "slow", "export": ["html"], "timeout": 4,
+            "reports": [{"notebook": KILL, "brand": "slow", "parameters": {"sleep_seconds": 120.0}}]}
+    jobs = jobs_from_spec(spec, reports_dir=tmp_path)
+    result = run_batch(jobs, engine=SerialEngine(), index=False).results[0]
+    assert result.status == "failed" and result.attempts == 1
+    assert "time limit" in result.error and result.seconds < 60
+    assert "survived" in (tmp_path / "slow" / "slow" / "kill_demo.ipynb").read_text()  # partial output kept
