@@ -97,7 +97,7 @@ def execute(notebook: str | os.PathLike, parameters: Mapping[str, Any] | None = 
     error = died or mark_failure(nb, path, output)
     if died:
         _banner(nb, f"The kernel stopped: {died.evalue}. Cells after the last output did not run.")
-    scrub_secrets(nb, {n: given[n] for n in secrets if n in given})
+    nb = scrub_secrets(nb, {n: given[n] for n in secrets if n in given})
     result = Execution(path, Path(output) if output else None, given, secrets, nb, error)
     if output:
         io.write_text(output, nbformat.writes(nb))
@@ -123,37 +123,22 @@ def mark_failure(nb, path: Path, output: str | os.PathLike | None) -> NotebookEx
     return None
 
 
-def scrub_secrets(nb, secrets: Mapping[str, Any]) -> None:
-    """Replace secret values in the injected-parameters cell and in every output, in place."""
+def scrub_secrets(nb, secrets: Mapping[str, Any]):
+    """A copy of ``nb`` with secret values masked: in the injected-parameters cell (by name) and,
+    in every text form, everywhere else (see :func:`socialkit.export.secret_forms`)."""
     if not secrets:
-        return
-    values = [str(v) for v in secrets.values() if v not in (None, "")]
+        return nb
+    from .export import scrub_tree, secret_forms
+
     for cell in nb.cells:
         if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
             lines = []
             for line in cell.source.splitlines():
-                name = line.split("=", 1)[0].strip()
+                name = line.split("=", 1)[0].split(":", 1)[0].strip()
                 lines.append(f'{name} = "{SECRET_MASK}"' if name in secrets else line)
             cell.source = "\n".join(lines)
-        cell.source = _mask(cell.source, values)
-        for out in cell.get("outputs", []):
-            for key in ("text", "evalue"):
-                if key in out:
-                    out[key] = _mask(out[key], values)
-            if "traceback" in out:
-                out["traceback"] = [_mask(t, values) for t in out["traceback"]]
-            for mime, val in list(out.get("data", {}).items()):
-                if isinstance(val, str):
-                    out["data"][mime] = _mask(val, values)
     nb.metadata.get("papermill", {}).get("parameters", {}).update({n: SECRET_MASK for n in secrets})
-
-
-def _mask(text: Any, values: list[str]) -> Any:
-    if not isinstance(text, str):
-        return text
-    for v in values:
-        text = text.replace(v, SECRET_MASK)
-    return text
+    return nbformat.from_dict(scrub_tree(nb, secret_forms(secrets.values())))
 
 
 def _current_cell(nb) -> int | None:

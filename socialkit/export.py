@@ -113,8 +113,15 @@ def find_secret_values(nb: Mapping, names: Iterable[str], *, meta: Mapping[str, 
             found += [v for k, v in _literal_assignments(_source(cell)).items() if k in names]
     if meta:
         found += [v for k, v in meta.items() if k in names]
+    return secret_forms(found)
+
+
+def secret_forms(values: Iterable[Any]) -> list[str]:
+    """Every text form of secret ``values`` that may appear in a notebook or a page: the text,
+    its ``repr``/JSON-escaped forms and its HTML-escaped form, longest first (values shorter than
+    MIN_SECRET_LENGTH are left alone: masking "42" everywhere would wreck a report)."""
     forms: set[str] = set()
-    for value in found:
+    for value in values:
         for text in _leaf_texts(value):
             forms.update({text, repr(text)[1:-1], json.dumps(text)[1:-1], _html.escape(text),
                           _html.escape(text, quote=False)})
@@ -165,16 +172,16 @@ def _literal_assignments(source: str) -> dict[str, Any]:
     return values
 
 
-def _scrub_tree(obj: Any, values: list[str], key: str | None = None) -> Any:
+def scrub_tree(obj: Any, values: list[str], key: str | None = None) -> Any:
     """A copy of a JSON-like structure with secrets replaced in every string (binary data skipped)."""
     if key in _BINARY_MIMES:
         return obj
     if isinstance(obj, str):
         return scrub(obj, values)
     if isinstance(obj, Mapping):
-        return {k: _scrub_tree(v, values, k) for k, v in obj.items()}
+        return {k: scrub_tree(v, values, k) for k, v in obj.items()}
     if isinstance(obj, list):
-        return [_scrub_tree(v, values) for v in obj]
+        return [scrub_tree(v, values) for v in obj]
     return obj
 
 
@@ -202,7 +209,7 @@ def prepare_notebook(nb: nbformat.NotebookNode, *, secret_values: Iterable[str] 
     out.metadata.pop("widgets", None)
     values = list(secret_values)
     if values:
-        out = nbformat.from_dict(_scrub_tree(out, values))
+        out = nbformat.from_dict(scrub_tree(out, values))
     return out
 
 
