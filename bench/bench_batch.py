@@ -6,7 +6,7 @@ temporary samples folder). Both sides produce an executed notebook and an HTML p
 Also measured: the per-report overhead of a batch report above executing the same notebook's
 code in an already-running interpreter (IPython, charts rendered to SVG as in a report).
 
-Target (issue 7): the batch at least 3x faster end to end. Results: bench/results/batch.json.
+Target: the batch at least 3x faster end to end. Results: bench/results/batch.json.
 
     python bench/bench_batch.py               # 24 reports each way (several minutes)
     python bench/bench_batch.py --brands 1 --notebooks 01_social_business_venn   # a smoke run

@@ -5,7 +5,7 @@ end to end (load, validate, choose k, fit, stability, profile, charts).
 (``segments.plan_features``); the Audience contract check (``io.validate``), which the notebook does
 not run, is timed separately for information. Reports wall time per step, the peak memory of the process that ran the pipeline, and the total
 time as a ratio to one scikit-learn ``KMeans(n_clusters=6, n_init=1)`` fit on the same encoded
-matrix, measured in the same run. Targets (issue 5): peak memory under 3 GB, ratio at most 40.
+matrix, measured in the same run. Targets: peak memory under 3 GB, ratio at most 40.
 Results go to bench/results/segments.json.
 
     python bench/bench_segments.py                 # the full benchmark (a few minutes)
