@@ -120,3 +120,33 @@ def test_report_past_its_time_limit_is_stopped_and_not_retried(tmp_path):
     assert result.status == "failed" and result.attempts == 1
     assert "time limit" in result.error and result.seconds < 60
     assert "survived" in (tmp_path / "slow" / "slow" / "kill_demo.ipynb").read_text()  # partial output kept
+
+
+@pytest.mark.notebook
+def test_real_report_reaches_html_and_pdf_with_its_charts(tmp_path):
+    import shutil
+
+    import numpy as np
+    from PIL import Image
+    from pypdf import PdfReader
+
+    spec = {"run": "pdf", "export": ["html", "pdf"], "notebooks": ["05_stakeholder_report"],
+            "brands": ["evergreen_memorials"]}
+    result = run_batch(jobs_from_spec(spec, reports_dir=tmp_path), engine=SerialEngine(), index=False).results[0]
+    assert result.status == "ok", result.error
+    folder = tmp_path / "pdf" / "evergreen_memorials"
+    html = (folder / "05_stakeholder_report.html").read_text()
+    assert html.count("<svg") >= 4 and "<script" not in html
+    pdf = folder / "05_stakeholder_report.pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert "Business model caps you at transparent" in " ".join(text.split())
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm is not installed: `sudo apt-get install poppler-utils`")
+    subprocess.run(["pdftoppm", "-png", "-r", "40", str(pdf), str(tmp_path / "page")], check=True, timeout=120)
+    palette = np.array([[0x00, 0x72, 0xB2], [0xE6, 0x9F, 0x00], [0x00, 0x9E, 0x73], [0xD5, 0x5E, 0x00]])
+    coloured = 0
+    for png in tmp_path.glob("page*.png"):
+        rgb = np.asarray(Image.open(png).convert("RGB")).astype(int)
+        near = (np.abs(rgb[:, :, None, :] - palette[None, None]) <= 30).all(axis=3).any(axis=2)
+        coloured += int(near.sum())
+    assert coloured > 2000  # chart marks in the house palette, not a blank or text-only PDF
