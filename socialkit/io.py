@@ -469,15 +469,27 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _one_line_ending(df: pd.DataFrame) -> pd.DataFrame:
+    """Carriage returns inside text cells become line feeds. Python's CSV writer quotes cells holding
+    a line feed but not a lone carriage return, which spreadsheets read as a row break: a name like
+    "x\r=cmd" would otherwise start a new row with an unneutralised formula."""
+    out = df.copy()
+    for c in out.columns:
+        if pd.api.types.is_string_dtype(out[c]) or out[c].dtype == object:
+            out[c] = out[c].map(lambda v: v.replace("\r\n", "\n").replace("\r", "\n") if isinstance(v, str) else v)
+    return out
+
+
 def write_table(df: pd.DataFrame, target: str | os.PathLike, *, index: bool = False) -> Path:
-    """Write a DataFrame atomically as CSV (formulas neutralised) or Parquet, by suffix."""
+    """Write a DataFrame atomically as CSV (formulas neutralised, carriage returns inside cells
+    written as quoted line feeds) or Parquet, by suffix."""
     target = Path(target)
     suffix = target.suffix.lower()
     with atomic_path(target) as tmp:
         if suffix in PARQUET_SUFFIXES:
             df.to_parquet(tmp, index=index)
         elif suffix in CSV_SUFFIXES:
-            neutralise_formulas(df).to_csv(tmp, index=index, lineterminator="\n")
+            _one_line_ending(neutralise_formulas(df)).to_csv(tmp, index=index, lineterminator="\n")
         else:
             raise InputFileError(target, f"unsupported output format {suffix!r}", fix="use .csv or .parquet")
     return target
