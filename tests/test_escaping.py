@@ -73,6 +73,14 @@ def test_report_title_meta_and_tables_show_names_as_text(hostile_venn):
     assert "centre: &lt;script&gt;alert(1)&lt;/script&gt;" in text
 
 
+def test_static_chart_svg_draws_names_as_text(hostile_venn):
+    import vl_convert
+
+    svg = vl_convert.vegalite_to_svg(venn.venn_chart(hostile_venn).to_dict())
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in svg  # the centre initiative, labelled on the diagram
+    assert live_tags(svg) == []
+
+
 def test_pdf_report_prints_the_names_as_text(tmp_path, hostile_venn):
     pytest.importorskip("weasyprint")
     if shutil.which("pdftotext") is None:
