@@ -223,6 +223,30 @@ _CHARTS = """(root) => [...root.querySelectorAll('.vega-embed')].map(e => {
   return svg ? svg.outerHTML : '';
 })"""
 
+#: Charts whose drawing sticks out past the right edge of their output area or of a widget box
+#: around them (those clip or scroll sideways), with the source of their cell and visible width.
+_CLIPPED = """(root) => {
+  const found = [];
+  for (const e of root.querySelectorAll('.vega-embed')) {
+    const el = e.querySelector('canvas, svg.marks');
+    if (!el) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width === 0) continue;
+    let right = r.right;
+    for (let a = el.parentElement; a && a !== root; a = a.parentElement) {
+      if (a.classList.contains('jp-OutputArea-output') || a.classList.contains('widget-box'))
+        right = Math.min(right, a.getBoundingClientRect().right);
+      if (a.classList.contains('jp-Cell')) break;
+    }
+    if (right < r.right - 2) {
+      const editor = e.closest('.jp-Cell')?.querySelector('.jp-InputArea-editor .cm-content');
+      const cell = editor ? [...editor.querySelectorAll('.cm-line')].map(l => l.textContent).join('\\n') : '';
+      found.push({width: r.width, visible: Math.max(0, right - r.left), cell: cell});
+    }
+  }
+  return found;
+}"""
+
 _STDERR = """(root) => [...root.querySelectorAll('[data-mime-type="application/vnd.jupyter.stderr"]')]
   .map(e => e.textContent)"""
 
@@ -269,6 +293,11 @@ def stderr_texts(locator) -> list[str]:
 def charts(locator) -> list[str]:
     """One fingerprint per chart inside ``locator`` (empty string: a chart that has not drawn)."""
     return locator.evaluate(_CHARTS)
+
+
+def clipped_charts(locator) -> list[dict]:
+    """Charts inside ``locator`` cut off on the right (see ``_CLIPPED``)."""
+    return locator.evaluate(_CLIPPED)
 
 
 def digest(items: list[str]) -> list[str]:

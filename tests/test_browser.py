@@ -76,22 +76,27 @@ def _metrics_rate(panel) -> str:
     return f"rate set to {value!r}"
 
 
-@dataclass(frozen=True)
-class Case:
-    notebook: str
-    change: Callable  # changes one control of the panel through the page; returns what it did
+def _first_control(panel) -> str:
+    # A panel with no change defined below: the first dropdown or list gets another option,
+    # else the first yes/no toggle is flipped.
+    select = panel.locator(".widget-dropdown select, .widget-select select").first
+    if select.count():
+        value = _other_option(select)
+        select.select_option(value)
+        return f"first dropdown set to {value!r}"
+    return _depth_toggle(panel)
 
-    @property
-    def id(self) -> str:
-        return self.notebook.split("_", 1)[0]
 
-
-CASES = [
-    Case("01_social_business_venn", _venn_pick_two),
-    Case("02_relationship_depth", _depth_toggle),
-    Case("03_psychographic_segments", _segments_k),
-    Case("04_vanity_to_value", _metrics_rate),
-]
+#: How each notebook's panel is changed through the page (the notebook's stem -> a function of
+#: the panel locator that changes one control and says what it did).
+CHANGES: dict[str, Callable] = {
+    "01_social_business_venn": _venn_pick_two,
+    "02_relationship_depth": _depth_toggle,
+    "03_psychographic_segments": _segments_k,
+    "04_vanity_to_value": _metrics_rate,
+}
+#: Every notebook in notebooks/ is opened; those without a panel cell only get the chart checks.
+NOTEBOOKS = sorted(p.stem for p in NOTEBOOKS_DIR.glob("*.ipynb"))
 
 
 # ------------------------------------------------------------------ fixtures: one server, one browser
@@ -117,13 +122,67 @@ def browser():
             chromium.close()
 
 
-@pytest.fixture
-def page(browser, lab):
+#: Charts known to be cut off on the right in a 1400 px window (the notebook's outputs are then
+#: about 970 px wide): notebook -> {text in the chart's cell -> what is wrong and the fix}. Their
+#: check is an expected failure (strict: it reports when they are fixed, so the entry can go).
+KNOWN_CUT = {
+    "02_relationship_depth": {
+        "sk.panels.depth.panel": "socialkit/panels/depth.py puts the depth chart (784 px) and the readiness "
+                                 "chart (657 px) side by side in an HBox; the readiness chart starts past the "
+                                 "panel's right edge and shows only when the panel is scrolled sideways. Fix: "
+                                 "stack the two outputs (VBox) or let the HBox wrap (flex_flow='row wrap')",
+    },
+    "04_vanity_to_value": {
+        "timing_chart": "sk.metrics.timing_chart: three 300 px facets (988 px) in a 968 px output; the last "
+                        "bars are cut. Fix: facets of about 260 px, or wrap them (columns=2)",
+        "correlation_chart": "sk.metrics.correlation_chart: five 150 px facets plus the legend (1052 px); "
+                             "the legend is cut. Fix: facets of about 120 px, or the legend at the bottom",
+    },
+}
+
+
+@dataclass
+class Run:
+    """One notebook opened in Lab with all its cells run; shared by the tests of that notebook."""
+
+    notebook: str
+    page: object
+    log: bs.PageLog
+    sources: list[str]
+    run_seconds: float
+
+    @property
+    def name(self) -> str:
+        return f"{self.notebook}.ipynb"
+
+    @property
+    def cells(self):
+        return self.page.locator(".jp-Notebook .jp-CodeCell")
+
+    @property
+    def chart_cells(self) -> list[int]:
+        return [i for i, src in enumerate(self.sources) if CHART_CALL.search(src) and not PANEL_CELL.search(src)]
+
+    @property
+    def panel_cell(self) -> int | None:
+        found = [i for i, src in enumerate(self.sources) if PANEL_CELL.search(src)]
+        return found[0] if found else None
+
+    def panel(self):
+        return self.cells.nth(self.panel_cell).locator(".jp-OutputArea-output > .jupyter-widgets.widget-vbox").first
+
+
+@pytest.fixture(scope="module", params=NOTEBOOKS)
+def run(request, browser, lab):
+    """Open one notebook in Lab and run all its cells (once for all the tests of that notebook)."""
+    notebook = request.param
     page = browser.new_page(viewport=bs.VIEWPORT)
     page.set_default_timeout(60_000)
     log = bs.watch_page(page, lab.url)
     try:
-        yield page, log
+        bs.open_notebook(page, lab.url, f"{notebook}.ipynb")
+        seconds = bs.run_all_cells(page)
+        yield Run(notebook, page, log, _code_cells(lab.root_dir / f"{notebook}.ipynb"), seconds)
     finally:
         try:
             bs.shutdown_kernel(page)
@@ -158,75 +217,95 @@ def _steady(locator, *, timeout: float) -> list[str] | None:
 
 
 def _first_line(source: str) -> str:
-    return source.strip().splitlines()[0][:90]
+    lines = source.strip().splitlines()
+    return lines[0][:90] if lines else "(cell source not found)"
 
 
-# ------------------------------------------------------------------ tests
+def _artifact(notebook: str, step: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS / f"{notebook}-{step}.png"
 
-@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_notebook_runs_draws_charts_and_panel_redraws(case, page, lab):
-    page, log = page
-    name = f"{case.notebook}.ipynb"
-    sources = _code_cells(lab.root_dir / name)
-    chart_cells = [i for i, src in enumerate(sources) if CHART_CALL.search(src) and not PANEL_CELL.search(src)]
-    panel_cells = [i for i, src in enumerate(sources) if PANEL_CELL.search(src)]
-    assert chart_cells and len(panel_cells) == 1, f"{name}: expected chart cells and one panel cell"
 
-    started = time.monotonic()
-    bs.open_notebook(page, lab.url, name)
-    run_seconds = bs.run_all_cells(page)
+# ------------------------------------------------------------------ tests, in the order they run per notebook
 
-    # 1. every cell ran, none raised
-    assert len(bs.prompts(page)) == len(sources), f"{name}: the page shows another number of code cells"
-    errors = bs.error_outputs(page)
-    assert not errors, f"{name}: cells raised in JupyterLab: " + "; ".join(
-        f"cell {e['cell'] + 1}: {e['ename']}: {e['evalue']}" for e in errors)
+def test_all_cells_run_without_errors(run):
+    assert len(bs.prompts(run.page)) == len(run.sources), f"{run.name}: the page shows another number of code cells"
+    errors = bs.error_outputs(run.page)
+    assert not errors, f"{run.name}: cells raised in JupyterLab: " + "; ".join(
+        f"code cell {e['cell'] + 1}: {e['ename']}: {e['evalue']}" for e in errors)
+    warnings = bs.stderr_texts(run.page.locator(".jp-Notebook"))
+    print(f"{run.name}: run all {run.run_seconds:.1f} s; {len(warnings)} stderr output(s)"
+          + (f", first: {warnings[0].strip()[:200]}" if warnings else ""))
 
-    # 2. every chart cell shows a drawn chart (Vega canvas/SVG from the offline anywidget renderer)
-    cells = page.locator(".jp-Notebook .jp-CodeCell")
+
+def test_every_chart_cell_draws_a_chart(run):
+    """Each cell calling a chart function shows a drawn Vega chart (canvas or SVG), from the
+    offline anywidget renderer: no CDN, so a renderer that needs one leaves these cells blank."""
+    chart_cells = run.chart_cells
+    assert chart_cells, f"{run.name}: no cell calls a chart function"
 
     def undrawn():
-        missing = [i for i in chart_cells if not _drawn(cells.nth(i))]
-        return missing or None
+        return [i for i in chart_cells if not _drawn(run.cells.nth(i))]
 
-    bs.wait_for(lambda: undrawn() is None, timeout=60)
+    bs.wait_for(lambda: not undrawn(), timeout=60)
     missing = undrawn()
-    assert not missing, (f"{name}: no chart drew in the page for: "
-                         + "; ".join(_first_line(sources[i]) for i in missing)
-                         + f". Requests blocked from leaving localhost: {log.external_requests[:5]}; "
-                         f"console errors: {log.console_errors[:5]}")
-    total = len(bs.charts(page.locator(".jp-Notebook")))
-    assert total >= len(chart_cells) > 0
-    cells.nth(chart_cells[0]).evaluate("e => e.scrollIntoView({block: 'start'})")
-    page.screenshot(path=str(_artifact(case, "1-notebook")))
+    assert not missing, (f"{run.name}: no chart drew in the page for: "
+                         + "; ".join(_first_line(run.sources[i]) for i in missing)
+                         + f". Requests blocked from leaving localhost: {run.log.external_requests[:5]}; "
+                         f"console errors: {run.log.console_errors[:5]}")
+    total = len(bs.charts(run.page.locator(".jp-Notebook")))
+    assert total >= len(chart_cells)
+    run.cells.nth(chart_cells[0]).evaluate("e => e.scrollIntoView({block: 'start'})")
+    run.page.screenshot(path=str(_artifact(run.notebook, "1-notebook")))
+    print(f"{run.name}: {total} charts drawn")
 
-    # 3. the widget panel appears, with its charts drawn
-    panel = cells.nth(panel_cells[0]).locator(".jp-OutputArea-output > .jupyter-widgets.widget-vbox").first
+
+def test_charts_fit_the_notebook_width(run, request):
+    """No chart sticks out past the right edge of its output or panel (all of it readable without
+    scrolling sideways in a 1400 px window with the file browser open)."""
+    bs.wait_for(lambda: _drawn(run.page.locator(".jp-Notebook")), timeout=60)
+    cut = bs.clipped_charts(run.page.locator(".jp-Notebook"))
+    known = KNOWN_CUT.get(run.notebook, {})
+    described = [f"{_first_line(c['cell'])} ({c['visible']:.0f} of {c['width']:.0f} px visible)" for c in cut]
+    unexpected = [d for c, d in zip(cut, described) if not any(k in c["cell"] for k in known)]
+    assert not unexpected, f"{run.name}: charts cut off on the right: " + "; ".join(unexpected)
+    if known:  # only the known ones are cut: an expected failure until they are fixed
+        request.applymarker(pytest.mark.xfail(strict=True, reason=" | ".join(known.values())))
+        assert not cut, f"{run.name}: known charts cut off on the right: " + "; ".join(described)
+
+
+def test_panel_appears_and_redraws_when_a_control_changes(run):
+    if run.panel_cell is None:
+        pytest.skip(f"{run.name} has no widget panel")
+    page, name = run.page, run.name
+    panel = run.panel()
     panel.wait_for(state="visible", timeout=60_000)
     before = _steady(panel, timeout=60)
     assert before, f"{name}: the widget panel shows no drawn chart"
     text_before = panel.inner_text()
-    bs.screenshot(page, panel, _artifact(case, "2-panel-before"))
+    bs.screenshot(page, panel, _artifact(run.notebook, "2-panel-before"))
 
-    # 4. change one control in the page: a chart of the panel redraws with other content
-    did = case.change(panel)
+    did = CHANGES.get(run.notebook, _first_control)(panel)
+    started = time.monotonic()
     after = bs.wait_for(lambda: (c := _drawn(panel)) and len(c) == len(before) and c != before and c, timeout=90)
     bs.wait_idle(page, timeout_ms=90_000)
     after = _steady(panel, timeout=30) if after else after
     text_after = panel.inner_text()
-    bs.screenshot(page, panel, _artifact(case, "3-panel-after"))
+    bs.screenshot(page, panel, _artifact(run.notebook, "3-panel-after"))
     assert after and after != before, (
         f"{name}: after '{did}' no chart of the panel redrew with new content within 90 s "
         f"(charts before {bs.digest(before)}, now {bs.digest(bs.charts(panel))}; "
         f"panel text {'changed' if text_after != text_before else 'unchanged'})")
     stderr = bs.stderr_texts(panel)
     assert not stderr, f"{name}: the panel shows error output after '{did}': {stderr[0][:500]}"
+    print(f"{name}: {did}; redrawn in {time.monotonic() - started:.1f} s")
 
-    # 5. nothing tried to leave localhost, no uncaught JavaScript error
-    assert not log.external_requests, f"{name}: the page tried to load from the network: {log.external_requests[:5]}"
-    assert not log.page_errors, f"{name}: uncaught JavaScript errors: {log.page_errors[:3]}"
-    print(f"{name}: run all {run_seconds:.1f} s, whole test {time.monotonic() - started:.1f} s, "
-          f"{total} charts, panel: {did}")
+
+def test_page_stays_offline_and_without_script_errors(run):
+    """Nothing tried to leave localhost (a CDN, news, fonts) and no JavaScript error went uncaught."""
+    assert not run.log.external_requests, (f"{run.name}: the page tried to load from the network: "
+                                           f"{run.log.external_requests[:5]}")
+    assert not run.log.page_errors, f"{run.name}: uncaught JavaScript errors: {run.log.page_errors[:3]}"
 
 
 def test_committed_notebooks_stay_without_outputs(lab):
@@ -239,6 +318,6 @@ def test_committed_notebooks_stay_without_outputs(lab):
         assert not dirty, f"{path.name}: cells {dirty} have outputs; the committed notebooks must stay clean"
 
 
-def _artifact(case: Case, step: str) -> Path:
+def _artifact(notebook: str, step: str) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    return ARTIFACTS / f"{case.notebook}-{step}.png"
+    return ARTIFACTS / f"{notebook}-{step}.png"
