@@ -363,6 +363,22 @@ def offline_html(html: str) -> str:
     html = re.sub(r"(<(?:image|use|feImage)\b[^>]*\b(?:xlink:)?href\s*=\s*)([\"'])" + _EXTERNAL + r"[^\"']*\2",
                   r"\1\2\2", html, flags=flags)
     html = re.sub(r"\bsrcset\s*=\s*([\"'])[^\"']*" + r"(?:https?:)?//" + r"[^\"']*\1", "", html, flags=flags)
+    return _drop_event_handlers(html)
+
+
+_EVENT_ATTR = re.compile(r"(<[A-Za-z][^<>]*?)\s+on[A-Za-z]+\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+)", re.S)
+_JS_URL = re.compile(r"(<[A-Za-z][^<>]*?\b(?:href|src|xlink:href|action|formaction)\s*=\s*)([\"']?)\s*javascript:[^\"'\s>]*\2",
+                     re.S | re.I)
+
+
+def _drop_event_handlers(html: str) -> str:
+    """Remove ``on*=`` attributes and ``javascript:`` URLs from every tag (a Markdown output can
+    carry raw HTML quoting a user-supplied name such as ``<img src=x onerror=...>``)."""
+    previous = None
+    while previous != html:
+        previous = html
+        html = _EVENT_ATTR.sub(r"\1", html)
+        html = _JS_URL.sub(r"\1\2\2", html)
     return html
 
 

@@ -93,12 +93,6 @@ def test_pdf_report_prints_the_names_as_text(tmp_path, hostile_venn):
     assert text.count("<script>alert(1)</script>") >= 2  # the brand and the centre table, printed literally
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Markdown outputs are rendered as raw HTML by nbconvert: findings that quote user-supplied names "
-    "(objectives, channels, segment notes) keep live <img onerror> tags in the exported report. Fix in "
-    "socialkit/export.py: offline_html should drop on* event-handler attributes and javascript: URLs from the "
-    "whole page (not only from SVG), and/or metrics.Findings._repr_markdown_ (and the other *_markdown helpers) "
-    "should html.escape the names they quote."))
 def test_markdown_findings_quoting_user_names_are_escaped():
     from socialkit.export import notebook_to_html
 
