@@ -119,3 +119,15 @@ def test_csv_export_neutralises_formulas(tmp_path):
     text = io.write_table(df, tmp_path / "o.csv").read_text()
     assert "'=HYPERLINK" in text and "'+1" in text and "'@cmd" in text and "\n'-1" not in text
     assert pd.read_csv(tmp_path / "o.csv")["n"].tolist() == [-1, 2, 3, 4]
+
+
+def test_atomic_write_gives_the_usual_file_mode(tmp_path):
+    import os
+    import stat
+
+    umask = os.umask(0o022)
+    try:
+        path = io.write_text(tmp_path / "report.html", "<p>ok</p>")
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644
