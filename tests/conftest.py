@@ -12,6 +12,8 @@ from socialkit.config import NOTEBOOKS_DIR, SAMPLES_DIR
 
 TESTS_DIR = Path(__file__).resolve().parent
 DATA_DIR = TESTS_DIR / "data"
+#: Seconds one notebook cell may run in tests: a stuck cell fails its test instead of stalling the suite.
+CELL_TIMEOUT = 300
 
 
 def svg_outputs(nb) -> list[str]:
@@ -47,7 +49,7 @@ def execute_notebook(tmp_path):
         src = Path(name) if Path(name).suffix == ".ipynb" else NOTEBOOKS_DIR / f"{name}.ipynb"
         out = tmp_path / f"{src.stem}.executed.ipynb"
         papermill.execute_notebook(str(src), str(out), parameters=parameters, kernel_name="python3",
-                                   progress_bar=False, cwd=str(tmp_path))
+                                   progress_bar=False, cwd=str(tmp_path), execution_timeout=CELL_TIMEOUT)
         return nbformat.read(out, as_version=4)
 
     return run

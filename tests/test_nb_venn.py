@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import nbformat
 import pandas as pd
 import papermill
 import pytest
@@ -108,8 +109,20 @@ def test_notebook_is_committed_clean_with_documented_parameters():
     assert params["venn_functions"].default == ["marketing", "sales", "customer_service"]
 
 
-def test_notebook_builds_the_widget_panel_when_interactive(execute_notebook):
-    nb = execute_notebook(NOTEBOOK, brand="evergreen_memorials", interactive=True, compare_brands=[])
+def test_notebook_builds_the_widget_panel_when_interactive(tmp_path):
+    # Widget comms under papermill (no frontend) run in their own interpreter, away from the
+    # kernels, Dask clusters and event loops earlier tests leave in this process.
+    import subprocess
+    import sys
+
+    from socialkit.config import NOTEBOOKS_DIR
+
+    out = tmp_path / "interactive.ipynb"
+    subprocess.run([sys.executable, "-m", "papermill", str(NOTEBOOKS_DIR / f"{NOTEBOOK}.ipynb"), str(out),
+                    "-p", "brand", "evergreen_memorials", "-p", "interactive", "True", "-y", "compare_brands: []",
+                    "--execution-timeout", "300", "--no-progress-bar", "--log-level", "ERROR"],
+                   check=True, cwd=tmp_path, timeout=600, capture_output=True)
+    nb = nbformat.read(out, as_version=4)
     panel_cell = [c for c in nb.cells if c.cell_type == "code" and "sk.panels.venn.panel" in c.source][0]
     kinds = [k for o in panel_cell.outputs for k in o.get("data", {})]
     assert "application/vnd.jupyter.widget-view+json" in kinds
