@@ -33,7 +33,7 @@ def _readme_table(results: dict) -> str:
         ratio = seg.get("ratio_to_kmeans", seg.get("ratio"))
         rows.append(f"| segmentation, {seg.get('rows', '?'):,} x {seg.get('items', '?')} end to end | "
                     f"{seg.get('total_seconds', '?')} s, peak {seg.get('peak_memory_mb', '?')} MB | "
-                    f"one KMeans(6, n_init=1) fit: {seg.get("kmeans_reference_seconds", "?")} s | {ratio}x | <= 40x, < 3 GB |")
+                    f"one KMeans(6, n_init=1) fit: {seg.get('kmeans_reference_seconds', '?')} s | {ratio}x | <= 40x, < 3 GB |")
     rows.append(f"| batch, {bat['reports']} reports, {bat['workers']} workers | {bat['batch_seconds']} s | "
                 f"papermill CLI + nbconvert loop: {bat['naive_seconds']} s | {bat['speedup_vs_naive']}x faster | >= 3x |")
     rows.append(f"| per-report overhead | {bat['batch_worker_seconds_per_report']} worker-s per report | "

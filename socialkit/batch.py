@@ -273,15 +273,15 @@ def run_job(job: Job, *, warm: bool = True) -> JobResult:
     nb_out = job.output("ipynb")
     for attempt in (1, 2):
         result.attempts = attempt
-        km = _warm_pool().take() if warm else None
         try:
+            km = _warm_pool().take() if warm else None
             execution = execute(job.notebook, job.parameters, output=nb_out, kernel_manager=km,
                                 timeout=job.timeout, notebook_timeout=job.timeout, raise_on_error=False)
-        except Exception as exc:  # setup failures: keep the batch going
+        except Exception as exc:  # kernel start-up or set-up failures: this report fails, the batch goes on
             result.error = f"{type(exc).__name__}: {exc}"
             break
         err = execution.error
-        if isinstance(err, KernelDiedError) and "time limit" not in err.evalue and attempt == 1:
+        if isinstance(err, KernelDiedError) and not err.timed_out and attempt == 1:
             continue
         result.outputs = [str(nb_out)]
         if err is not None:

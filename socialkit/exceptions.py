@@ -135,6 +135,10 @@ class ExportError(SocialKitError):
 class KernelDiedError(NotebookExecutionError):
     """The kernel died (crashed, was killed, or ran past the report's time limit)."""
 
+    def __init__(self, *args, timed_out: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.timed_out = timed_out
+
 
 class ManifestError(SocialKitError):
     """A batch manifest is malformed or names notebooks, brands or parameters that do not exist."""

@@ -71,33 +71,46 @@ def execute(notebook: str | os.PathLike, parameters: Mapping[str, Any] | None = 
     notebook is still written, with the failing cell marked, then NotebookExecutionError is raised
     (or returned in ``Execution.error`` when ``raise_on_error`` is false).
     """
-    path, given, secrets = prepare(notebook, parameters)
-    nb = load_notebook_node(str(path))  # papermill's loader: adds the metadata it expects
-    if given:
-        nb = parameterize_notebook(nb, given, kernel_name=KERNEL_NAME, language="python")
-    nb = prepare_notebook_metadata(nb, str(path), str(output) if output else None)
+    try:
+        path, given, secrets = prepare(notebook, parameters)
+        nb = load_notebook_node(str(path))  # papermill's loader: adds the metadata it expects
+        if given:
+            nb = parameterize_notebook(nb, given, kernel_name=KERNEL_NAME, language="python")
+        nb = prepare_notebook_metadata(nb, str(path), str(output) if output else None)
+    except BaseException:
+        if kernel_manager is not None:  # a warm kernel handed to us is ours to stop
+            shutdown(kernel_manager)
+        raise
     engine_kwargs: dict[str, Any] = dict(input_path=str(path), output_path=None, kernel_name=KERNEL_NAME,
                                          progress_bar=False, log_output=False, start_timeout=120,
                                          execution_timeout=timeout)
     km = kernel_manager or start_kernel(cwd=str(cwd) if cwd else None)
-    watchdog = threading.Timer(notebook_timeout, kill, args=(km,)) if notebook_timeout else None
+    timed_out = threading.Event()
+
+    def stop_at_time_limit() -> None:
+        timed_out.set()
+        kill(km)
+
+    watchdog = threading.Timer(notebook_timeout, stop_at_time_limit) if notebook_timeout else None
     died = None
     try:
         if watchdog:
             watchdog.start()
         papermill_engines.execute_notebook_with_engine(None, nb, km=km, **engine_kwargs)  # fills nb in place
     except DeadKernelError as exc:
-        timed_out = watchdog is not None and not watchdog.is_alive()
-        reason = f"ran past its {notebook_timeout:g} s time limit" if timed_out else f"the kernel died ({exc})"
-        died = KernelDiedError(path.name, _current_cell(nb), "KernelDied", reason, str(output) if output else None)
+        reason = (f"ran past its {notebook_timeout:g} s time limit" if timed_out.is_set()
+                  else f"the kernel died ({exc})")
+        died = KernelDiedError(path.name, _current_cell(nb), "KernelDied", reason, str(output) if output else None,
+                               timed_out=timed_out.is_set())
     finally:
         if watchdog:
             watchdog.cancel()
         shutdown(km)
+    # secrets go before anything reads the outputs, so no error message can carry one
+    nb = scrub_secrets(nb, {n: given[n] for n in secrets if n in given})
     error = died or mark_failure(nb, path, output)
     if died:
         _banner(nb, f"The kernel stopped: {died.evalue}. Cells after the last output did not run.")
-    nb = scrub_secrets(nb, {n: given[n] for n in secrets if n in given})
     result = Execution(path, Path(output) if output else None, given, secrets, nb, error)
     if output:
         io.write_text(output, nbformat.writes(nb))

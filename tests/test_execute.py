@@ -37,3 +37,12 @@ def test_bad_parameter_fails_before_any_kernel(tmp_path):
     with pytest.raises(ParametersError, match="Did you mean 'times'"):
         execute(DEMO, {"tims": 1}, output=out)
     assert not out.exists()
+
+
+@pytest.mark.notebook
+def test_secret_in_an_error_message_is_masked_everywhere(tmp_path):
+    out = tmp_path / "fail.ipynb"
+    result = execute(DEMO, {"fail": True, "api_token": "tok-in-error-77"}, output=out, raise_on_error=False)
+    assert "failing on purpose" in result.error.evalue
+    assert "tok-in-error-77" not in result.error.evalue and "tok-in-error-77" not in str(result.error)
+    assert "tok-in-error-77" not in out.read_text()
