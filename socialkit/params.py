@@ -174,22 +174,51 @@ def validate_parameters(notebook: str | os.PathLike, given: Mapping[str, Any], *
     return {**{n: p.default for n, p in declared.items()}, **given}
 
 
+def assigned_names(nb: Mapping) -> set[str]:
+    """Names the notebook's own code cells assign (outside the parameters cell)."""
+    names: set[str] = set()
+    for cell in nb.get("cells", []):
+        tags = cell.get("metadata", {}).get("tags", [])
+        if cell.get("cell_type") != "code" or "parameters" in tags:
+            continue
+        src = cell.get("source", "")
+        try:
+            tree = ast.parse("".join(src) if isinstance(src, list) else src)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                names.add(node.id)
+            elif isinstance(node, ast.alias):
+                names.add((node.asname or node.name).split(".")[0])
+    return names
+
+
 def check_parameters(namespace: Mapping[str, Any], notebook: str | os.PathLike) -> dict[str, Any]:
     """Validate a running notebook's parameters, taken from its namespace (``globals()``).
 
-    Names set in the namespace that the notebook does not declare (e.g. a misspelled name
-    injected by papermill) are an error with a suggestion, as are wrong types and missing files.
+    Names set in the namespace that the notebook neither declares nor assigns itself (e.g. a
+    misspelled name injected by papermill) are an error with a suggestion, as are wrong types and
+    missing files. Re-running the cell later in JupyterLab works: the notebook's own variables
+    (``params``, tables, results) are not taken for parameters.
     """
-    declared = notebook_parameters(notebook)
+    path = find_notebook(notebook)
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    declared = parse_parameters(parameters_source(nb))
+    own = assigned_names(nb) | {"params"}
     given, unknown = {}, {}
     for name, value in namespace.items():
         if name.startswith("_") or name in _KERNEL_NAMES or isinstance(value, types.ModuleType):
             continue
         if name in declared:
             given[name] = value
-        elif not hasattr(builtins, name):
+        elif name not in own and not hasattr(builtins, name) and isinstance(value, _LITERAL_TYPES):
             unknown[name] = value
-    return validate_parameters(notebook, {**given, **unknown}, declared=declared)
+    return validate_parameters(path, {**given, **unknown}, declared=declared)
+
+
+#: Types papermill can inject; anything else in the namespace was made by running cells.
+_LITERAL_TYPES = (str, int, float, bool, list, dict, tuple, type(None))
 
 
 def secret_names(notebook: str | os.PathLike) -> set[str]:

@@ -77,3 +77,13 @@ def test_unknown_notebook_suggests():
 def test_closest():
     assert closest("audiance_path", ["audience_path", "posts_path"]) == "audience_path"
     assert closest("zzz", ["audience_path"]) is None
+
+
+def test_rerunning_setup_after_other_cells_is_not_an_error():
+    import pandas as pd
+
+    ns = {"In": [], "greeting": "hi", "times": 3, "fail": False, "api_token": "", "data_path": None,
+          "params": {"times": 3}, "frame": pd.DataFrame({"a": [1]})}
+    assert check_parameters(ns, DEMO)["times"] == 3  # params (dict) and a DataFrame are the notebook's own
+    with pytest.raises(ParametersError, match="'tmes'"):
+        check_parameters({**ns, "tmes": 4}, DEMO)  # an injected literal that is declared nowhere
