@@ -125,11 +125,16 @@ def jobs_from_spec(spec: Mapping[str, Any], *, base: Path = Path("."), reports_d
         raise ManifestError(f"{source}: unknown key {bad!r}" + (f"; did you mean {hint!r}?" if hint else "")
                             + f" (keys: {', '.join(sorted(_KEYS))})")
     run_dir = Path(reports_dir) / safe_name(run or spec.get("run") or "run")
-    export = tuple(spec.get("export", ["html"]))
+    export = tuple(_as_list(spec.get("export", ["html"]), "export", source))
     for fmt in export:
         if fmt not in EXPORTS:
             raise ManifestError(f"{source}: export must list html and/or pdf; got {fmt!r}")
-    common = dict(spec.get("parameters") or {})
+    timeout = spec.get("timeout", 600)
+    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0):
+        raise ManifestError(f"{source}: timeout must be a number of seconds > 0 (or null for none); got {timeout!r}")
+    common = spec.get("parameters") or {}
+    if not isinstance(common, dict):
+        raise ManifestError(f"{source}: parameters must be a mapping of name: value; got {common!r}")
     rows: list[dict] = []
     notebooks = spec.get("notebooks") or []
     if notebooks == "all":
@@ -137,10 +142,19 @@ def jobs_from_spec(spec: Mapping[str, Any], *, base: Path = Path("."), reports_d
     brands = spec.get("brands") or []
     if brands == "all":
         brands = sample_brands()
-    for nb in notebooks:
-        for brand in brands or [None]:
+    for nb in _as_list(notebooks, "notebooks", source):
+        for brand in _as_list(brands, "brands", source) or [None]:
             rows.append({"notebook": nb, "brand": brand, "parameters": {}})
-    rows += list(spec.get("reports") or [])
+    extra = spec.get("reports") or []
+    if not isinstance(extra, list):
+        raise ManifestError(f"{source}: reports must be a list of rows like {{notebook: ..., brand: ..., parameters: {{}}}}")
+    for i, row in enumerate(extra, start=1):
+        if not isinstance(row, dict) or not row.get("notebook"):
+            raise ManifestError(f"{source}: reports row {i} needs a notebook, e.g. {{notebook: 01_social_business_venn, "
+                                f"brand: summit_outfitters}}; got {row!r}")
+        if not isinstance(row.get("parameters") or {}, dict):
+            raise ManifestError(f"{source}: reports row {i}: parameters must be a mapping; got {row['parameters']!r}")
+    rows += extra
     if not rows:
         raise ManifestError(f"{source}: names no report; give notebooks and brands, or reports")
     jobs, errors = [], []
@@ -159,6 +173,15 @@ def jobs_from_spec(spec: Mapping[str, Any], *, base: Path = Path("."), reports_d
             raise ManifestError(f"{source}: two reports would write {key}; give them different brands or runs")
         seen[key] = job
     return jobs
+
+
+def _as_list(value: Any, key: str, source: str) -> list:
+    """A manifest value that may be one item or a list of items."""
+    if isinstance(value, (str, int, float)):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    raise ManifestError(f"{source}: {key} must be a name or a list of names; got {value!r}")
 
 
 def _job(row: Mapping, common: Mapping, base: Path, run_dir: Path, export: tuple, spec: Mapping, source: str) -> Job:
@@ -206,12 +229,17 @@ def _yaml_value(v: str) -> Any:
 
 
 def job_hash(job: Job) -> str:
-    """Hash of what a report depends on: the notebook, its parameters and its input files."""
+    """Hash of what a report depends on: the notebook, its parameters, its input files, the kit's
+    editable tables and version, and how it is exported."""
+    from . import __version__
+    from .config import DATA_DIR
+
     h = hashlib.sha256()
     h.update(Path(job.notebook).read_bytes())
     h.update(json.dumps(job.parameters, sort_keys=True, default=str).encode())
-    h.update(json.dumps(sorted(job.export)).encode())
+    h.update(json.dumps([sorted(job.export), job.pdf_engine, __version__]).encode())
     files = [Path(v) for k, v in sorted(job.parameters.items()) if k.endswith("_path") and v]
+    files += sorted(DATA_DIR.glob("*.csv"))  # the editable tables change results too
     brand_dir = SAMPLES_DIR / str(job.parameters.get("brand", ""))
     if job.parameters.get("brand") and brand_dir.is_dir():
         files += sorted(brand_dir.iterdir())
@@ -345,6 +373,12 @@ class SerialEngine(Engine):
         for job in jobs:
             yield run_job(job)
 
+    def close(self) -> None:
+        global _POOL
+        if _POOL is not None:  # do not leave a reserve kernel running in the caller's process
+            _POOL.close()
+            _POOL = None
+
 
 class LocalEngine(Engine):
     """Worker processes on this machine (default)."""
@@ -358,19 +392,20 @@ class LocalEngine(Engine):
         import multiprocessing as mp
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
-        with ProcessPoolExecutor(max_workers=min(self.workers, len(jobs)), mp_context=mp.get_context("spawn"),
-                                 initializer=_worker_init) as pool:
+        pool = ProcessPoolExecutor(max_workers=min(self.workers, len(jobs)), mp_context=mp.get_context("spawn"),
+                                   initializer=_worker_init)
+        try:
             futures = {pool.submit(run_job, job): job for job in jobs}
             for fut in as_completed(futures):
                 yield _result_or_failure(fut, futures[fut])
+        finally:  # stopped early (Ctrl-C, an error): queued reports are cancelled, not run
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _worker_init() -> None:
     """Start a worker's first warm kernel as soon as the worker exists."""
     try:
-        pool = _warm_pool()
-        with pool._lock:
-            pool._next = pool._next or pool._start()
+        _warm_pool().prime()
     except Exception:
         pass
 
@@ -409,7 +444,13 @@ def _result_or_failure(fut, job: Job) -> JobResult:
     try:
         return fut.result()
     except Exception as exc:  # a worker crashed: the report failed, the batch goes on
-        return JobResult(job.label, "failed", error=f"worker failed: {type(exc).__name__}: {exc}")
+        result = JobResult(job.label, "failed", error=f"worker failed: {type(exc).__name__}: {exc}")
+        try:
+            io.write_text(job.output("json"), json.dumps({**asdict(result), "notebook": job.notebook,
+                                                          "brand": job.brand}, indent=2) + "\n")
+        except OSError:
+            pass
+        return result
 
 
 def make_engine(kind: str = "local", *, workers: int = 2, scheduler: str | None = None) -> Engine:
@@ -442,6 +483,8 @@ def run_batch(jobs: list[Job], *, engine: Engine | None = None, resume: bool = F
     """Run every job (skipping up-to-date ones with ``resume``); returns the summary.
 
     ``on_result`` is called as each report finishes (for progress displays)."""
+    if not jobs:
+        raise ManifestError("no reports to run")
     start = time.perf_counter()
     engine = engine or LocalEngine()
     results: list[JobResult] = []

@@ -34,14 +34,12 @@ def _records(run_dir: Path, jobs: Iterable) -> list[dict]:
 
 def comparison_sections(brands: list[str]) -> list[tuple[str, str]]:
     """(title, html) sections comparing sample brands; each analysis contributes what it can."""
-    sections = []
-    try:
-        from .compare import brand_comparison
+    from .compare import brand_comparison
 
-        sections += brand_comparison(brands)
-    except ImportError:
-        pass
-    return sections
+    try:
+        return brand_comparison(brands)
+    except Exception as exc:  # the reports are done: a comparison problem must not lose the index
+        return [("Brand comparison", f"<p>The comparison could not be drawn: {html.escape(f'{type(exc).__name__}: {exc}')}</p>")]
 
 
 def write_index(run_dir: str | os.PathLike, jobs: list) -> Path:

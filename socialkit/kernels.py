@@ -94,6 +94,11 @@ class WarmKernelPool:
     def _start(self) -> Future:
         return self._executor.submit(start_kernel, preimport=self.preimport, cwd=self.cwd)
 
+    def prime(self) -> None:
+        """Start the first kernel now, before any report asks for one."""
+        with self._lock:
+            self._next = self._next or self._start()
+
     def take(self) -> AsyncKernelManager:
         """A ready kernel (waits if the next one is still starting); starts the one after it."""
         with self._lock:
@@ -104,6 +109,7 @@ class WarmKernelPool:
         except Exception:
             km = start_kernel(preimport=self.preimport, cwd=self.cwd)
         if not is_alive(km):
+            shutdown(km)
             km = start_kernel(preimport=self.preimport, cwd=self.cwd)
         return km
 

@@ -150,3 +150,34 @@ def test_real_report_reaches_html_and_pdf_with_its_charts(tmp_path):
         near = (np.abs(rgb[:, :, None, :] - palette[None, None]) <= 30).all(axis=3).any(axis=2)
         coloured += int(near.sum())
     assert coloured > 2000  # chart marks in the house palette, not a blank or text-only PDF
+
+
+@pytest.mark.parametrize("spec, message", [
+    ({"notebooks": [DEMO], "brands": "solo", "export": "html"}, None),
+    ({"notebooks": [DEMO], "parameters": ["x"]}, "parameters must be a mapping"),
+    ({"reports": [{"brand": "a"}]}, "needs a notebook"),
+    ({"reports": [{"notebook": DEMO}], "timeout": "10m"}, "timeout must be a number"),
+    ({"notebooks": {"a": 1}}, "must be a name or a list"),
+])
+def test_manifest_shapes_are_checked(tmp_path, spec, message):
+    if message is None:  # one brand and one export given as plain values, not lists
+        jobs = jobs_from_spec(spec, reports_dir=tmp_path)
+        assert [j.brand for j in jobs] == ["solo"] and jobs[0].export == ("html",)
+    else:
+        with pytest.raises(ManifestError, match=message):
+            jobs_from_spec(spec, reports_dir=tmp_path)
+
+
+def test_resume_hash_follows_the_editable_tables(tmp_path, monkeypatch):
+    from socialkit import batch, config
+
+    job = jobs_from_spec({"reports": [{"notebook": DEMO, "brand": "a"}]}, reports_dir=tmp_path)[0]
+    before = batch.job_hash(job)
+    data = tmp_path / "data"
+    data.mkdir()
+    for f in config.DATA_DIR.glob("*.csv"):
+        (data / f.name).write_bytes(f.read_bytes())
+    monkeypatch.setattr(config, "DATA_DIR", data)
+    assert batch.job_hash(job) == before
+    (data / "playbook.csv").write_text((data / "playbook.csv").read_text() + "new goal,new tactic,marketing\n")
+    assert batch.job_hash(job) != before
