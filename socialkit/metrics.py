@@ -1249,7 +1249,8 @@ def timing_chart(table: pd.DataFrame) -> alt.Chart:
         x=alt.X("value_label:N", sort=alt.EncodingSortField("order"), title=None),
         y=alt.Y("value:Q", title=f"{RATES[rate].label} ({RATES[rate].unit})"),
         tooltip=["dimension", "value_label", alt.Tooltip("value:Q", format=".3f"), "used"],
-    ).properties(width=300, height=160).facet(column=alt.Column("dimension:N", title=None)).resolve_scale(x="independent")
+    ).properties(width=280, height=160).facet(facet=alt.Facet("dimension:N", title=None), columns=2
+                                              ).resolve_scale(x="independent")
 
 
 def correlation_chart(corr: pd.DataFrame) -> alt.Chart:
@@ -1268,8 +1269,10 @@ def correlation_chart(corr: pd.DataFrame) -> alt.Chart:
     text = base.mark_text(fontSize=9).encode(
         text=alt.Text("rho:Q", format=".2f"),
         color=alt.condition("abs(datum.rho) > 0.5", alt.value("white"), alt.value("#222")))
+    # wrapped facets: any number of channels fits a notebook or a page
     return (alt.layer(cells, text, data=t).properties(width=150, height=200)
-            .facet(column=alt.Column("channel:N", title=None)).properties(title="Does vanity predict value? Spearman's rho per channel"))
+            .facet(facet=alt.Facet("channel:N", title=None), columns=3)
+            .properties(title="Does vanity predict value? Spearman's rho per channel"))
 
 
 def vanity_value_chart(binned: pd.DataFrame, *, vanity: str = "vanity", outcome: str = "outcome") -> alt.Chart:

@@ -33,6 +33,10 @@ ARTIFACTS = PROJECT_DIR / "test-artifacts" / "browser"
 #: A code cell whose source calls a chart function (``*_chart(`` / ``*_heatmap(``) must show a chart.
 CHART_CALL = re.compile(r"\b\w+_(?:chart|heatmap)\(")
 PANEL_CELL = re.compile(r"\bsk\.panels\.\w+\.panel\(")
+#: Seconds the charts of a notebook have to draw once all cells have run.
+DRAW_TIMEOUT = 60
+#: Seconds a panel has to redraw after a control changed (a refit of the segments can take a few).
+REDRAW_TIMEOUT = 90
 
 
 # ------------------------------------------------------------------ how each panel is changed in the page
@@ -125,20 +129,7 @@ def browser():
 #: Charts known to be cut off on the right in a 1400 px window (the notebook's outputs are then
 #: about 970 px wide): notebook -> {text in the chart's cell -> what is wrong and the fix}. Their
 #: check is an expected failure (strict: it reports when they are fixed, so the entry can go).
-KNOWN_CUT = {
-    "02_relationship_depth": {
-        "sk.panels.depth.panel": "socialkit/panels/depth.py puts the depth chart (784 px) and the readiness "
-                                 "chart (657 px) side by side in an HBox; the readiness chart starts past the "
-                                 "panel's right edge and shows only when the panel is scrolled sideways. Fix: "
-                                 "stack the two outputs (VBox) or let the HBox wrap (flex_flow='row wrap')",
-    },
-    "04_vanity_to_value": {
-        "timing_chart": "sk.metrics.timing_chart: three 300 px facets (988 px) in a 968 px output; the last "
-                        "bars are cut. Fix: facets of about 260 px, or wrap them (columns=2)",
-        "correlation_chart": "sk.metrics.correlation_chart: five 150 px facets plus the legend (1052 px); "
-                             "the legend is cut. Fix: facets of about 120 px, or the legend at the bottom",
-    },
-}
+KNOWN_CUT: dict[str, dict[str, str]] = {}
 
 
 @dataclass
@@ -150,6 +141,12 @@ class Run:
     log: bs.PageLog
     sources: list[str]
     run_seconds: float
+    #: Charts have until then to draw (one budget shared by the tests, so a notebook whose charts
+    #: never draw costs one wait, not one per test).
+    draw_deadline: float = 0.0
+
+    def draw_time_left(self) -> float:
+        return max(self.draw_deadline - time.monotonic(), 2.0)
 
     @property
     def name(self) -> str:
@@ -182,7 +179,8 @@ def run(request, browser, lab):
     try:
         bs.open_notebook(page, lab.url, f"{notebook}.ipynb")
         seconds = bs.run_all_cells(page)
-        yield Run(notebook, page, log, _code_cells(lab.root_dir / f"{notebook}.ipynb"), seconds)
+        yield Run(notebook, page, log, _code_cells(lab.root_dir / f"{notebook}.ipynb"), seconds,
+                  draw_deadline=time.monotonic() + DRAW_TIMEOUT)
     finally:
         try:
             bs.shutdown_kernel(page)
@@ -247,7 +245,7 @@ def test_every_chart_cell_draws_a_chart(run):
     def undrawn():
         return [i for i in chart_cells if not _drawn(run.cells.nth(i))]
 
-    bs.wait_for(lambda: not undrawn(), timeout=60)
+    bs.wait_for(lambda: not undrawn(), timeout=run.draw_time_left())
     missing = undrawn()
     assert not missing, (f"{run.name}: no chart drew in the page for: "
                          + "; ".join(_first_line(run.sources[i]) for i in missing)
@@ -263,7 +261,8 @@ def test_every_chart_cell_draws_a_chart(run):
 def test_charts_fit_the_notebook_width(run, request):
     """No chart sticks out past the right edge of its output or panel (all of it readable without
     scrolling sideways in a 1400 px window with the file browser open)."""
-    bs.wait_for(lambda: _drawn(run.page.locator(".jp-Notebook")), timeout=60)
+    if not bs.wait_for(lambda: _drawn(run.page.locator(".jp-Notebook")), timeout=run.draw_time_left()):
+        pytest.skip("not every chart drew, so widths cannot be checked (see test_every_chart_cell_draws_a_chart)")
     cut = bs.clipped_charts(run.page.locator(".jp-Notebook"))
     known = KNOWN_CUT.get(run.notebook, {})
     described = [f"{_first_line(c['cell'])} ({c['visible']:.0f} of {c['width']:.0f} px visible)" for c in cut]
@@ -280,20 +279,21 @@ def test_panel_appears_and_redraws_when_a_control_changes(run):
     page, name = run.page, run.name
     panel = run.panel()
     panel.wait_for(state="visible", timeout=60_000)
-    before = _steady(panel, timeout=60)
+    before = _steady(panel, timeout=run.draw_time_left())
     assert before, f"{name}: the widget panel shows no drawn chart"
     text_before = panel.inner_text()
     bs.screenshot(page, panel, _artifact(run.notebook, "2-panel-before"))
 
     did = CHANGES.get(run.notebook, _first_control)(panel)
     started = time.monotonic()
-    after = bs.wait_for(lambda: (c := _drawn(panel)) and len(c) == len(before) and c != before and c, timeout=90)
-    bs.wait_idle(page, timeout_ms=90_000)
+    after = bs.wait_for(lambda: (c := _drawn(panel)) and len(c) == len(before) and c != before and c,
+                        timeout=REDRAW_TIMEOUT)
+    bs.wait_idle(page, timeout_ms=REDRAW_TIMEOUT * 1000)
     after = _steady(panel, timeout=30) if after else after
     text_after = panel.inner_text()
     bs.screenshot(page, panel, _artifact(run.notebook, "3-panel-after"))
     assert after and after != before, (
-        f"{name}: after '{did}' no chart of the panel redrew with new content within 90 s "
+        f"{name}: after '{did}' no chart of the panel redrew with new content within {REDRAW_TIMEOUT} s "
         f"(charts before {bs.digest(before)}, now {bs.digest(bs.charts(panel))}; "
         f"panel text {'changed' if text_after != text_before else 'unchanged'})")
     stderr = bs.stderr_texts(panel)

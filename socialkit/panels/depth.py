@@ -93,7 +93,8 @@ class DepthPanel(widgets.VBox):
         super().__init__([
             widgets.HTML("<h3>Relationship depth questionnaire</h3>"), self.tabs,
             widgets.HBox([self.assessment_path, self.readiness_path, self.save_button]), self.status,
-            self.findings_out, widgets.HBox([self.depth_out, self.readiness_out]),
+            self.findings_out, widgets.Box([self.depth_out, self.readiness_out],  # side by side when they fit, else stacked
+                        layout=widgets.Layout(display="flex", flex_flow="row wrap")),
         ])
         self.recompute()
 
