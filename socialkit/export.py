@@ -363,6 +363,9 @@ def offline_html(html: str) -> str:
     html = re.sub(r"(<(?:image|use|feImage)\b[^>]*\b(?:xlink:)?href\s*=\s*)([\"'])" + _EXTERNAL + r"[^\"']*\2",
                   r"\1\2\2", html, flags=flags)
     html = re.sub(r"\bsrcset\s*=\s*([\"'])[^\"']*" + r"(?:https?:)?//" + r"[^\"']*\1", "", html, flags=flags)
+    # tags that redirect, re-base links or submit data would reach the network when opened
+    html = re.sub(r"<meta\b[^>]*\bhttp-equiv\s*=\s*[\"']?refresh[^>]*>|<base\b[^>]*>", "", html, flags=flags)
+    html = re.sub(r"<form\b[^>]*>|</form\s*>", "", html, flags=flags)
     return _drop_event_handlers(html)
 
 

@@ -50,14 +50,16 @@ CLASSES = ("social media desk", "coordinated", "social business")
 def load_thresholds(path: str | os.PathLike | None = None) -> dict[str, dict[str, float]]:
     """Classification thresholds (class -> criterion -> minimum) from ``venn_thresholds.csv``,
     an editable table: a class is reached when every one of its criteria is at its minimum."""
-    table = io.read_table(path or config.data_file("venn_thresholds.csv"))
+    source = path or config.data_file("venn_thresholds.csv")
+    table = io.read_table(source)
+    missing = [c for c in ("class", "criterion", "minimum") if c not in table.columns]
+    if missing:
+        raise DataValidationError(source, "venn thresholds", [Problem(c, "required column is missing", fix=(
+            "the table needs the columns class, criterion, minimum")) for c in missing])
     out: dict[str, dict[str, float]] = {}
-    for row in table.itertuples(index=False):
-        out.setdefault(str(row[0]), {})[str(row[1])] = float(row[2])
+    for cls, criterion, minimum in zip(table["class"], table["criterion"], table["minimum"]):
+        out.setdefault(str(cls), {})[str(criterion)] = float(minimum)
     return out
-
-
-DEFAULT_THRESHOLDS: dict[str, dict[str, float]] = load_thresholds()
 
 _CRITERIA_TEXT = {
     "scope": "share of the model's functions that social reaches",
@@ -422,7 +424,7 @@ def audience_table(initiatives: pd.DataFrame) -> pd.DataFrame:
 
 
 def _thresholds(thresholds: Mapping[str, Mapping[str, float]] | None) -> dict[str, dict[str, float]]:
-    merged = {lvl: dict(v) for lvl, v in DEFAULT_THRESHOLDS.items()}
+    merged = {lvl: dict(v) for lvl, v in load_thresholds().items()}
     for level, crit in (thresholds or {}).items():
         if level not in merged:
             raise ParameterError("thresholds", f"has an unknown class {level!r}; use {list(merged)}.",

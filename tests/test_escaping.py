@@ -170,3 +170,13 @@ def test_parquet_export_keeps_values_exact(tmp_path):
     df = pd.DataFrame({"name": FORMULAS})
     back = pd.read_parquet(io.write_table(df, tmp_path / "o.parquet"))
     assert back["name"].tolist() == FORMULAS  # not a spreadsheet format: nothing to neutralise
+
+
+def test_offline_html_drops_redirects_base_and_forms():
+    from socialkit.export import offline_html
+
+    page = offline_html('<meta http-equiv="refresh" content="0;url=https://example.org"><base href="https://x/">'
+                        '<form action="https://x"><input name="q"></form><a href="javascript:alert(1)">x</a><p>ok</p>')
+    for bad in ("http-equiv", "<base", "<form", "javascript:"):
+        assert bad not in page
+    assert "<p>ok</p>" in page

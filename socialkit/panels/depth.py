@@ -9,6 +9,8 @@ The returned :class:`DepthPanel` exposes its controls (``controls[(function, que
 
 from __future__ import annotations
 
+import html
+
 import os
 from pathlib import Path
 from typing import Iterable
@@ -146,9 +148,9 @@ class DepthPanel(widgets.VBox):
     def _save_clicked(self) -> None:
         try:
             pa, pr = self.save()
-            self.status.value = f"Saved {pa} and {pr}."
+            self.status.value = f"Saved {html.escape(str(pa))} and {html.escape(str(pr))}."
         except (SocialKitError, OSError) as exc:
-            self.status.value = f"<span style='color:#D55E00'>Could not save: {exc}</span>"
+            self.status.value = f"<span style='color:#D55E00'>Could not save: {html.escape(str(exc))}</span>"
 
 
 def panel(assessment: pd.DataFrame | None = None, readiness: pd.DataFrame | None = None, *,

@@ -8,6 +8,8 @@ picking a segment redraws its profile. The current model and profile are attribu
 
 from __future__ import annotations
 
+import html
+
 from typing import Any, Sequence
 
 import ipywidgets as widgets
@@ -59,7 +61,7 @@ class SegmentExplorer(widgets.VBox):
             prof = sg.profile(model, self.data, profile_columns=self.profile_columns)
         except SocialKitError as exc:
             self.error = str(exc)
-            self.status.value = f"<b>Cannot segment with these choices:</b> {exc}"
+            self.status.value = f"<b>Cannot segment with these choices:</b> {html.escape(str(exc))}"
             return
         self.model, self.profile, self.error = model, prof, None
         self.status.value = (f"{model.k_} segments from {len(chosen)} features, {len(self.data):,} respondents; "

@@ -13,6 +13,8 @@ changed. For tests and scripts it exposes its controls and its current state as 
 
 from __future__ import annotations
 
+import html
+
 from typing import Sequence
 
 import ipywidgets as widgets
@@ -103,7 +105,8 @@ class VennPanel(widgets.VBox):
         return vn.upset_chart(self.result)
 
     def _redraw(self) -> None:
-        self._status.value = f"<b>{self.result.classification}</b>: {vn.summary(self.result).split('. ', 1)[-1]}"
+        self._status.value = (f"<b>{html.escape(self.result.classification)}</b>: "
+                              f"{html.escape(vn.summary(self.result).split('. ', 1)[-1])}")
         self._scores_out.clear_output(wait=True)
         with self._scores_out:
             display(self.result.scores[["score", "shown"]])
@@ -116,7 +119,7 @@ class VennPanel(widgets.VBox):
         chart = self.venn
         self._venn_out.clear_output(wait=True)
         with self._venn_out:
-            display(chart if chart is not None else widgets.HTML(f"<i>{self.message}</i>"))
+            display(chart if chart is not None else widgets.HTML(f"<i>{html.escape(str(self.message))}</i>"))
 
 
 def panel(initiatives: pd.DataFrame, functions: pd.DataFrame | None = None, *,
