@@ -237,6 +237,12 @@ def input_path(params: Mapping[str, Any], kind: str) -> Path:
     return sample_path(params.get("brand") or DEFAULT_BRAND, kind)
 
 
+def organisation_label(params: Mapping[str, Any], kind: str) -> str:
+    """How reports name the organisation behind one input: the sample brand, or "this organisation"
+    when the ``<kind>_path`` parameter points at the analyst's own file."""
+    return "this organisation" if params.get(f"{kind}_path") not in (None, "") else str(params.get("brand"))
+
+
 def is_interactive(value: Any = "auto") -> bool:
     """Whether to build widget panels: True/False as given; "auto" means yes inside a JupyterLab
     kernel (the server sets JPY_SESSION_NAME) and no under papermill or ``socialkit run``."""

@@ -141,3 +141,8 @@ def markdown_list(table: pd.DataFrame, column: str) -> str:
         lines += [f"- {v}" for v in grp[column]]
         lines.append("")
     return "\n".join(lines)
+
+
+def notes_markdown(notes: list[str]) -> str:
+    """The summary's notes as a bullet list, or a sentence saying every analysis ran."""
+    return "\n".join(f"- {n}" for n in notes) or "All four analyses ran on the inputs given."

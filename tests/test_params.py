@@ -87,3 +87,10 @@ def test_rerunning_setup_after_other_cells_is_not_an_error():
     assert check_parameters(ns, DEMO)["times"] == 3  # params (dict) and a DataFrame are the notebook's own
     with pytest.raises(ParametersError, match="'tmes'"):
         check_parameters({**ns, "tmes": 4}, DEMO)  # an injected literal that is declared nowhere
+
+
+def test_organisation_label():
+    from socialkit.params import organisation_label
+
+    assert organisation_label({"brand": "acme", "initiatives_path": None}, "initiatives") == "acme"
+    assert organisation_label({"brand": "acme", "initiatives_path": "mine.csv"}, "initiatives") == "this organisation"
