@@ -147,11 +147,11 @@ def load_practices() -> pd.DataFrame:
 
 
 def load_functions() -> pd.DataFrame:
-    """The business functions (function, label, description) from ``functions.csv``."""
-    df = _table("functions.csv", ["function", "label"])
-    df["function"] = _text(df["function"])
-    df["label"] = _text(df["label"])
-    return df
+    """The business functions (function, label, description), read and checked once for the whole
+    kit by :func:`socialkit.venn.load_functions`."""
+    from .venn import load_functions as load_function_table
+
+    return load_function_table()
 
 
 def level_names(levels: pd.DataFrame | None = None) -> list[str]:

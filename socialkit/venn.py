@@ -139,9 +139,10 @@ def load_playbook(path: str | os.PathLike | None = None) -> pd.DataFrame:
 
 
 def load_metric_ladder(path: str | os.PathLike | None = None) -> pd.DataFrame:
-    """The vanity -> business metric ladder (``socialkit/data/metric_ladder.csv``)."""
-    source = path if path not in (None, "") else config.data_file("metric_ladder.csv")
-    return io.read_table(source)
+    """The vanity -> business metric ladder, read and checked by :func:`socialkit.metrics.load_ladder`."""
+    from .metrics import load_ladder
+
+    return load_ladder(path if path not in (None, "") else None)
 
 
 # --------------------------------------------------------------------------- checks and membership
