@@ -1240,8 +1240,9 @@ def index_heatmap(index: pd.DataFrame, *, kind: str | None = "feature", max_rows
         t = t[t["row"].isin(keep)]
     t = t.assign(shown=t["index"].clip(0, 300).round(0))
     rows = list(dict.fromkeys(t["row"]))
-    base = alt.Chart(t).encode(x=alt.X("name:N", title=None, sort=None, axis=alt.Axis(labelAngle=-30, labelLimit=220)),
-                               y=alt.Y("row:N", title=None, sort=rows))
+    base = alt.Chart(t).encode(x=alt.X("name:N", title=None, sort=None,
+                                       axis=alt.Axis(labelAngle=-30, labelLimit=220, grid=False)),
+                               y=alt.Y("row:N", title=None, sort=rows, axis=alt.Axis(grid=False)))
     heat = base.mark_rect().encode(
         color=alt.Color("shown:Q", title="index (100 = average)",
                         scale=alt.Scale(scheme=DIVERGING, domainMid=100, domain=[0, 200], clamp=True)),
