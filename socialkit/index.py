@@ -59,7 +59,10 @@ def write_index(run_dir: str | os.PathLike, jobs: list) -> Path:
     body.append("</table>")
     from .config import sample_brands
 
-    brands = sorted({r["brand"] for r in rows} & set(sample_brands()))
+    # compare only brands whose reports read the sample files (a job with its own *_path files
+    # would otherwise be compared on data it did not use)
+    own_files = {j.brand for j in jobs if any(k.endswith("_path") and v for k, v in j.parameters.items())}
+    brands = sorted(({r["brand"] for r in rows} & set(sample_brands())) - own_files)
     if len(brands) > 1:
         for title, section in comparison_sections(brands):
             body.append(f"<h2>{e(title)}</h2>{section}")
