@@ -181,3 +181,16 @@ def test_resume_hash_follows_the_editable_tables(tmp_path, monkeypatch):
     assert batch.job_hash(job) == before
     (data / "playbook.csv").write_text((data / "playbook.csv").read_text() + "new goal,new tactic,marketing\n")
     assert batch.job_hash(job) != before
+
+
+def test_index_compares_only_brands_that_used_sample_files(tmp_path, monkeypatch):
+    from socialkit import index
+    from socialkit.batch import Job
+
+    seen = []
+    monkeypatch.setattr(index, "comparison_sections", lambda brands: seen.append(list(brands)) or [])
+    jobs = [Job(DEMO, b, {"brand": b}, str(tmp_path / b)) for b in ("summit_outfitters", "northbridge_advisory")]
+    jobs.append(Job(DEMO, "evergreen_memorials", {"brand": "evergreen_memorials", "data_path": "own.csv"},
+                    str(tmp_path / "evergreen_memorials")))
+    index.write_index(tmp_path, jobs)
+    assert seen == [["northbridge_advisory", "summit_outfitters"]]
