@@ -1,9 +1,10 @@
 """Kernels for report execution, started ahead of time.
 
-A cold papermill run spends 1-2 s of every report starting a kernel and importing pandas, altair
-and the kit. :class:`WarmKernelPool` keeps one kernel started and pre-imported while the current
-report runs; each kernel serves exactly one report and is then shut down, so no state is ever
-shared between two reports.
+A cold papermill run spends 1-3 s of CPU in every report starting a kernel and importing pandas,
+altair and the kit. Here kernels are forked from a zygote that imported all of that once
+(:mod:`socialkit.zygote`), and :class:`WarmKernelPool` keeps the next kernel ready while the
+current report runs; each kernel serves exactly one report and is then shut down, so no state is
+ever shared between two reports.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import atexit
 import os
 import subprocess
+import sys
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -32,12 +34,46 @@ del importlib, _m
 """
 
 
-def start_kernel(*, preimport: bool = False, cwd: str | None = None, timeout: float = 120) -> AsyncKernelManager:
-    """Start a python3 kernel for one report (static chart rendering), optionally pre-importing the kit.
+_ZYGOTE = None
+_ZYGOTE_LOCK = threading.Lock()
 
-    The manager is asynchronous, as nbclient expects: with a blocking client nbclient cannot
-    notice that a kernel died while it waits for output."""
-    km = AsyncKernelManager(kernel_name=KERNEL_NAME)
+
+def _zygote():
+    """This process's kernel zygote (started on first use, stopped at exit)."""
+    global _ZYGOTE
+    from .zygote import Zygote
+
+    with _ZYGOTE_LOCK:
+        if _ZYGOTE is None or _ZYGOTE.proc.poll() is not None:
+            _ZYGOTE = Zygote()
+            atexit.register(_ZYGOTE.close)
+        return _ZYGOTE
+
+
+def _can_fork() -> bool:
+    return hasattr(os, "fork") and sys.platform.startswith("linux") and not os.environ.get("SOCIALKIT_NO_FORK")
+
+
+def start_kernel(*, preimport: bool = False, cwd: str | None = None, timeout: float = 120) -> AsyncKernelManager:
+    """Start a python3 kernel for one report (static chart rendering), optionally with the kit imported.
+
+    With ``preimport`` the kernel is forked from this process's zygote, which has imported
+    pandas, altair, scikit-learn and the kit once (:mod:`socialkit.zygote`); where forking is not
+    available (or ``SOCIALKIT_NO_FORK`` is set) a new kernel imports them itself. The manager is
+    asynchronous, as nbclient expects: with a blocking client nbclient cannot notice that a kernel
+    died while it waits for output."""
+    if preimport and _can_fork():
+        try:
+            from .zygote import ForkedKernelManager
+
+            return _start(ForkedKernelManager(_zygote(), kernel_name=KERNEL_NAME), preimport=False, cwd=cwd,
+                          timeout=timeout)
+        except Exception:
+            pass  # fall back to a kernel that imports everything itself
+    return _start(AsyncKernelManager(kernel_name=KERNEL_NAME), preimport=preimport, cwd=cwd, timeout=timeout)
+
+
+def _start(km: AsyncKernelManager, *, preimport: bool, cwd: str | None, timeout: float) -> AsyncKernelManager:
     env = {**os.environ, "SOCIALKIT_BATCH": "1"}
     env.pop("JPY_SESSION_NAME", None)
     # the kernel's own stderr only repeats what nbclient reports (and a TCP notice per kernel)

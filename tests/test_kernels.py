@@ -1,0 +1,60 @@
+"""Kernels forked from the pre-imported zygote: fast, isolated, and stopped cleanly."""
+
+import sys
+
+import psutil
+import pytest
+from jupyter_core.utils import run_sync
+
+from socialkit import kernels
+from socialkit.zygote import ForkedKernelManager
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="kernels are forked on Linux only")
+
+
+def _run(km, code: str) -> list[str]:
+    out: list[str] = []
+    kc = km.client()
+    kc.start_channels()
+    try:
+        run_sync(kc.wait_for_ready)(timeout=60)
+        run_sync(kc.execute_interactive)(code, timeout=60, output_hook=lambda m: out.append(
+            m["content"].get("text", "")) if m["msg_type"] == "stream" else None)
+    finally:
+        kc.stop_channels()
+    return "".join(out).split()
+
+
+def test_forked_kernels_have_the_kit_loaded_and_share_no_state(tmp_path):
+    first = kernels.start_kernel(preimport=True, cwd=str(tmp_path))
+    second = kernels.start_kernel(preimport=True, cwd=str(tmp_path))
+    try:
+        assert isinstance(first, ForkedKernelManager) and isinstance(second, ForkedKernelManager)
+        assert _run(first, "import sys, os\nprint('pandas' in sys.modules, 'socialkit.venn' in sys.modules, "
+                           "os.environ.get('SOCIALKIT_BATCH'), os.getcwd())") == ["True", "True", "1", str(tmp_path)]
+        _run(first, "leftover = 42")
+        assert _run(second, "print('leftover' in globals())") == ["False"]
+        assert first.provisioner.pid != second.provisioner.pid
+    finally:
+        pids = [first.provisioner.pid, second.provisioner.pid]
+        kernels.shutdown(first)
+        kernels.shutdown(second)
+    assert not any(psutil.pid_exists(p) and psutil.Process(p).status() != psutil.STATUS_ZOMBIE for p in pids)
+
+
+def test_killing_a_forked_kernel_is_seen_as_dead():
+    km = kernels.start_kernel(preimport=True)
+    kernels.kill(km)
+    km.provisioner.process.wait(timeout=10)
+    assert not kernels.is_alive(km)
+    kernels.shutdown(km)
+
+
+def test_no_fork_setting_falls_back_to_a_plain_kernel(monkeypatch):
+    monkeypatch.setenv("SOCIALKIT_NO_FORK", "1")
+    km = kernels.start_kernel(preimport=True)
+    try:
+        assert not isinstance(km, ForkedKernelManager)
+        assert _run(km, "import sys\nprint('socialkit.io' in sys.modules)") == ["True"]
+    finally:
+        kernels.shutdown(km)
