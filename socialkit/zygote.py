@@ -43,6 +43,7 @@ def _serve() -> None:  # pragma: no cover - runs in the zygote process, exercise
             importlib.import_module(name)
         except Exception:
             pass
+    _warm()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel processes are reaped automatically
     out = os.fdopen(os.dup(1), "w", buffering=1)
     print(json.dumps({"ready": True}), file=out)
@@ -56,6 +57,24 @@ def _serve() -> None:  # pragma: no cover - runs in the zygote process, exercise
         if pid == 0:
             _become_kernel(request)
         print(json.dumps({"pid": pid}), file=out)
+
+
+def _warm() -> None:  # pragma: no cover - runs in the zygote process
+    """First-call work that is the same for every report, done once before forking: building the
+    data contracts' schemas and Altair's Vega-Lite validator. Only pure-Python objects are made
+    here; nothing that starts threads (vl-convert's runtime starts in each kernel)."""
+    try:
+        import altair as alt
+        import pandas as pd
+
+        from socialkit import io, schemas
+
+        for model, _ in schemas.CONTRACTS.values():
+            model.to_schema()
+        io.validate(pd.DataFrame({"channel": ["a"], "reach": [1], "likes": [0]}), "posts")
+        alt.Chart(pd.DataFrame({"a": [1]})).mark_point().encode(x="a:Q").to_dict()
+    except Exception:
+        pass
 
 
 def _become_kernel(request: dict) -> None:  # pragma: no cover - runs in a forked child
