@@ -61,7 +61,7 @@ def brand_comparison(brands: Sequence[str]) -> list[tuple[str, str]]:
     from .charts import to_svg
 
     sv = scope_value(brands)
-    table = sv.assign(**{c: sv[c].map("{:.0%}".format) for c in ("scope", "integration", "value")})
+    table = sv.assign(**{c: sv[c].map("{:.0%}".format) for c in ("scope", "integration", "value", "audience_reach")})
     return [
         ("Scope vs value (Venn model)", to_svg(venn.quadrant_chart(sv)) + table.to_html(index=False)),
         ("How deep: relationship depth and its limits", depth_table(brands).to_html(index=False)),
