@@ -412,7 +412,9 @@ def _fill_toc(html: str) -> str:
     if not entries:
         return re.sub(r'<nav\b[^>]*class="sk-toc"[^>]*>.*?</nav>\s*', "", html, count=1, flags=re.S)
     top = min(level for level, *_ in entries)
-    parts, open_sub = ["<ol>"], False
+    # headings that carry their own numbers ("1. The survey") are not numbered a second time
+    numbered = all(re.match(r"\d+[.)]\s", text) for level, _, text in entries if level == top)
+    parts, open_sub = ['<ol class="sk-numbered">' if numbered else "<ol>"], False
     for level, anchor, text in entries:
         link = f'<a href="#{_html.escape(anchor)}">{_html.escape(text)}</a>'
         if level == top:

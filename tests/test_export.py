@@ -432,3 +432,16 @@ def test_register_a_pdf_engine(tmp_path, monkeypatch):
     with pytest.raises(ExportError, match="broken engine"):
         html_to_pdf("<p>hi</p>", tmp_path / "b.pdf", engine="broken")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.pdf"]  # atomic: nothing half-written
+
+
+def test_contents_do_not_number_headings_twice():
+    import nbformat as nbf
+
+    from socialkit.export import notebook_to_html
+
+    def page(*headings):
+        nb = nbf.v4.new_notebook(cells=[nbf.v4.new_markdown_cell(f"## {h}") for h in headings])
+        return notebook_to_html(nb, title="T")
+
+    assert 'class="sk-numbered"' in page("1. The survey", "2. How many segments?")
+    assert 'class="sk-numbered"' not in page("At a glance", "Key findings")
