@@ -25,11 +25,10 @@ from papermill.parameterize import parameterize_notebook
 
 from . import io
 from .exceptions import KernelDiedError, NotebookExecutionError
-from .kernels import kill, shutdown, start_kernel
+from .export import SECRET_MASK
+from .kernels import KERNEL_NAME, kill, shutdown, start_kernel
 from .params import find_notebook, notebook_parameters, validate_parameters
 
-SECRET_MASK = "[secret]"
-KERNEL_NAME = "python3"
 
 
 @dataclass

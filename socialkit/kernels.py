@@ -19,13 +19,14 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 
+from .zygote import PRELOAD
+
 KERNEL_NAME = "python3"
-#: Imported in a warm kernel before it is handed to a report (import only: no state is created).
-PREIMPORT = """
+#: Run in a plain (not forked) warm kernel before it is handed to a report: the zygote's module
+#: list, imported only (no state is created).
+PREIMPORT = f"""
 import importlib
-for _m in ("numpy", "pandas", "altair", "vl_convert", "sklearn.cluster", "sklearn.metrics",
-           "ipywidgets", "socialkit", "socialkit.io", "socialkit.charts", "socialkit.params",
-           "socialkit.venn", "socialkit.depth", "socialkit.ladder", "socialkit.segments", "socialkit.metrics"):
+for _m in {PRELOAD!r}:
     try:
         importlib.import_module(_m)
     except Exception:

@@ -102,17 +102,10 @@ def check_functions(functions: pd.DataFrame, *, source: Any = "<functions table>
             "function", "required column 'function' (the function id) is missing",
             fix=f"rename '{hint}' to 'function'" if hint else "add a 'function' column of short ids, e.g. 'marketing'")])
     out = functions.copy()
-    raw = out["function"]
-    ids = raw.map(lambda v: "" if pd.isna(v) else _key(v))
-    problems = []
-    blank = ids == ""
-    if blank.any():
-        problems.append(Problem("function", "blank function id", rows=[int(i) + 2 for i in out.index[blank]],
-                                fix="give every function a short id, e.g. 'customer_service'"))
-    dup = ids.duplicated(keep=False) & ~blank
-    if dup.any():
-        problems.append(Problem("function", "function ids must be unique", rows=[int(i) + 2 for i in out.index[dup]],
-                                values=raw[dup].tolist(), fix="remove or rename the repeated functions"))
+    ids = out["function"].map(lambda v: "" if pd.isna(v) else _key(v))
+    problems = _blank_and_repeated(out["function"], ids, blank=("blank function id",
+                                   "give every function a short id, e.g. 'customer_service'"),
+                                   repeated=("function ids must be unique", "remove or rename the repeated functions"))
     if out.empty:
         problems.append(Problem(None, "has no functions", fix="list at least two business functions"))
     if problems:
@@ -148,6 +141,21 @@ def load_metric_ladder(path: str | os.PathLike | None = None) -> pd.DataFrame:
 # --------------------------------------------------------------------------- checks and membership
 
 
+def _blank_and_repeated(raw: pd.Series, keys: pd.Series, *, blank: tuple[str, str],
+                        repeated: tuple[str, str]) -> list[Problem]:
+    """Problems for blank keys and for keys given more than once (``blank``/``repeated`` are
+    (check, fix) texts); lines are file lines of ``raw``'s rows."""
+    problems = []
+    empty = keys == ""
+    if empty.any():
+        problems.append(Problem(raw.name, blank[0], rows=[int(i) + 2 for i in raw.index[empty]], fix=blank[1]))
+    dup = keys.duplicated(keep=False) & ~empty
+    if dup.any():
+        problems.append(Problem(raw.name, repeated[0], rows=[int(i) + 2 for i in raw.index[dup]],
+                                values=raw[dup].tolist(), fix=repeated[1]))
+    return problems
+
+
 def check_initiatives(initiatives: pd.DataFrame) -> None:
     """Refuse a frame with no ``initiative`` column, blank names or duplicate names.
 
@@ -161,18 +169,11 @@ def check_initiatives(initiatives: pd.DataFrame) -> None:
             "initiative", "required column 'initiative' is missing",
             fix=f"pass column_map={{'{hint}': 'initiative'}}" if hint else "add a column naming each initiative")])
     names = initiatives["initiative"].map(lambda v: "" if pd.isna(v) else str(v).strip().lower())
-    problems = []
-    blank = names == ""
-    if blank.any():
-        problems.append(Problem("initiative", "blank initiative name", rows=[int(i) + 2 for i in initiatives.index[blank]],
-                                fix="give every initiative a name"))
-    dup = names.duplicated(keep=False) & ~blank
-    if dup.any():
-        problems.append(Problem("initiative", "duplicate initiative names (each initiative must be listed once)",
-                                rows=[int(i) + 2 for i in initiatives.index[dup]],
-                                values=initiatives.loc[dup, "initiative"].tolist(),
-                                fix="merge the repeated rows into one (list all their functions in one cell, "
-                                    "separated by ';') or give them distinct names"))
+    problems = _blank_and_repeated(
+        initiatives["initiative"], names, blank=("blank initiative name", "give every initiative a name"),
+        repeated=("duplicate initiative names (each initiative must be listed once)",
+                  "merge the repeated rows into one (list all their functions in one cell, separated by ';') "
+                  "or give them distinct names"))
     if problems:
         raise DataValidationError(source, "initiatives", problems)
 
