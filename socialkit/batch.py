@@ -41,9 +41,12 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 import yaml
 
 from . import io
-from .config import NOTEBOOKS_DIR, REPORTS_DIR, SAMPLES_DIR, sample_brands
+from . import config
+from .config import sample_brands
 from .exceptions import ManifestError, NotebookExecutionError, ParametersError, SocialKitError
-from .params import closest, find_notebook, notebook_parameters
+from .params import find_notebook, notebook_parameters
+from .secrets import mask
+from .text import closest
 
 EXPORTS = ("html", "pdf")
 
@@ -85,18 +88,18 @@ class Job:
         return Path(self.out_dir) / f"{self.name}.{suffix}"
 
 
-def load_manifest(path: str | os.PathLike, *, reports_dir: str | os.PathLike = REPORTS_DIR,
+def load_manifest(path: str | os.PathLike, *, reports_dir: str | os.PathLike | None = None,
                   run: str | None = None) -> list[Job]:
     """Read a YAML or CSV manifest into validated jobs (raises ManifestError / ParametersError)."""
     path = Path(path)
     if not path.is_file():
-        raise ManifestError(f"{path}: manifest not found; pass a .yml/.yaml or .csv file")
+        raise ManifestError(path, f"manifest not found; pass a .yml/.yaml or .csv file")
     base = path.parent
     if path.suffix.lower() == ".csv":
         text = path.read_text(encoding="utf-8-sig")
         reader = csv.DictReader(text.splitlines(), delimiter=io.sniff_delimiter(text))
         if "notebook" not in (reader.fieldnames or []):
-            raise ManifestError(f"{path}: needs a 'notebook' column (columns: {', '.join(reader.fieldnames or [])})")
+            raise ManifestError(path, f"needs a 'notebook' column (columns: {', '.join(reader.fieldnames or [])})")
         spec: dict[str, Any] = {"run": path.stem, "reports": []}
         for i, row in enumerate(reader):
             params = {k: _yaml_value(v) for k, v in row.items() if k not in ("notebook", "brand") and v and v.strip()}
@@ -106,39 +109,39 @@ def load_manifest(path: str | os.PathLike, *, reports_dir: str | os.PathLike = R
         try:
             spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as exc:
-            raise ManifestError(f"{path}: not valid YAML ({exc})") from exc
+            raise ManifestError(path, f"not valid YAML ({exc})") from exc
         if not isinstance(spec, dict):
-            raise ManifestError(f"{path}: expected a mapping with keys run, notebooks, brands, parameters, export")
+            raise ManifestError(path, f"expected a mapping with keys run, notebooks, brands, parameters, export")
     return jobs_from_spec(spec, base=base, reports_dir=reports_dir, run=run, source=str(path))
 
 
 _KEYS = {"run", "notebooks", "brands", "parameters", "export", "pdf_engine", "timeout", "reports"}
 
 
-def jobs_from_spec(spec: Mapping[str, Any], *, base: Path = Path("."), reports_dir: str | os.PathLike = REPORTS_DIR,
+def jobs_from_spec(spec: Mapping[str, Any], *, base: Path = Path("."), reports_dir: str | os.PathLike | None = None,
                    run: str | None = None, source: str = "manifest") -> list[Job]:
     """Expand a manifest mapping into jobs and validate every one before anything runs."""
     unknown = set(spec) - _KEYS
     if unknown:
         bad = sorted(unknown)[0]
         hint = closest(bad, _KEYS)
-        raise ManifestError(f"{source}: unknown key {bad!r}" + (f"; did you mean {hint!r}?" if hint else "")
+        raise ManifestError(source, f"unknown key {bad!r}" + (f"; did you mean {hint!r}?" if hint else "")
                             + f" (keys: {', '.join(sorted(_KEYS))})")
-    run_dir = Path(reports_dir) / safe_name(run or spec.get("run") or "run")
+    run_dir = Path(reports_dir or config.reports_dir()) / safe_name(run or spec.get("run") or "run")
     export = tuple(_as_list(spec.get("export", ["html"]), "export", source))
     for fmt in export:
         if fmt not in EXPORTS:
-            raise ManifestError(f"{source}: export must list html and/or pdf; got {fmt!r}")
+            raise ManifestError(source, f"export must list html and/or pdf; got {fmt!r}")
     timeout = spec.get("timeout", 600)
     if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0):
-        raise ManifestError(f"{source}: timeout must be a number of seconds > 0 (or null for none); got {timeout!r}")
+        raise ManifestError(source, f"timeout must be a number of seconds > 0 (or null for none); got {timeout!r}")
     common = spec.get("parameters") or {}
     if not isinstance(common, dict):
-        raise ManifestError(f"{source}: parameters must be a mapping of name: value; got {common!r}")
+        raise ManifestError(source, f"parameters must be a mapping of name: value; got {common!r}")
     rows: list[dict] = []
     notebooks = spec.get("notebooks") or []
     if notebooks == "all":
-        notebooks = sorted(p.stem for p in NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
+        notebooks = sorted(p.stem for p in config.notebooks_dir().glob("[0-9][0-9]_*.ipynb"))
     brands = spec.get("brands") or []
     if brands == "all":
         brands = sample_brands()
@@ -147,16 +150,16 @@ def jobs_from_spec(spec: Mapping[str, Any], *, base: Path = Path("."), reports_d
             rows.append({"notebook": nb, "brand": brand, "parameters": {}})
     extra = spec.get("reports") or []
     if not isinstance(extra, list):
-        raise ManifestError(f"{source}: reports must be a list of rows like {{notebook: ..., brand: ..., parameters: {{}}}}")
+        raise ManifestError(source, f"reports must be a list of rows like {{notebook: ..., brand: ..., parameters: {{}}}}")
     for i, row in enumerate(extra, start=1):
         if not isinstance(row, dict) or not row.get("notebook"):
-            raise ManifestError(f"{source}: reports row {i} needs a notebook, e.g. {{notebook: 01_social_business_venn, "
+            raise ManifestError(source, f"reports row {i} needs a notebook, e.g. {{notebook: 01_social_business_venn, "
                                 f"brand: summit_outfitters}}; got {row!r}")
         if not isinstance(row.get("parameters") or {}, dict):
-            raise ManifestError(f"{source}: reports row {i}: parameters must be a mapping; got {row['parameters']!r}")
+            raise ManifestError(source, f"reports row {i}: parameters must be a mapping; got {row['parameters']!r}")
     rows += extra
     if not rows:
-        raise ManifestError(f"{source}: names no report; give notebooks and brands, or reports")
+        raise ManifestError(source, f"names no report; give notebooks and brands, or reports")
     jobs, errors = [], []
     for row in rows:
         try:
@@ -164,13 +167,13 @@ def jobs_from_spec(spec: Mapping[str, Any], *, base: Path = Path("."), reports_d
         except (ParametersError, SocialKitError) as exc:
             errors.append(str(exc))
     if errors:
-        raise ManifestError(f"{source}: {len(errors)} report(s) cannot run; nothing was started:\n"
+        raise ManifestError(source, f"{len(errors)} report(s) cannot run; nothing was started:\n"
                             + "\n".join(f"  * {e}" for e in errors))
     seen: dict[str, Job] = {}
     for job in jobs:
         key = str(job.output("ipynb"))
         if key in seen:
-            raise ManifestError(f"{source}: two reports would write {key}; give them different brands or runs")
+            raise ManifestError(source, f"two reports would write {key}; give them different brands or runs")
         seen[key] = job
     return jobs
 
@@ -181,7 +184,7 @@ def _as_list(value: Any, key: str, source: str) -> list:
         return [value]
     if isinstance(value, (list, tuple)):
         return list(value)
-    raise ManifestError(f"{source}: {key} must be a name or a list of names; got {value!r}")
+    raise ManifestError(source, f"{key} must be a name or a list of names; got {value!r}")
 
 
 def _job(row: Mapping, common: Mapping, base: Path, run_dir: Path, export: tuple, spec: Mapping, source: str) -> Job:
@@ -200,16 +203,16 @@ def _job(row: Mapping, common: Mapping, base: Path, run_dir: Path, export: tuple
     params = {k: v for k, v in params.items() if k in declared or k not in common}  # common keys apply where declared
     if "brand" in params and params["brand"] not in sample_brands():
         if not any(n.endswith("_path") and params.get(n) for n in params):
-            raise ManifestError(f"{where}: brand {params['brand']!r} is not a sample brand "
+            raise ManifestError(where, f"brand {params['brand']!r} is not a sample brand "
                                 f"({', '.join(sample_brands())}) and no *_path parameter names its files")
     try:
         _, given, secrets = prepare(nb_path, params)
     except ParametersError as exc:
-        raise ManifestError(f"{where}: {exc}") from exc
+        raise ManifestError(where, f"{exc}") from exc
     label = brand if brand is not None else params.get("brand", "all")
     out_dir = run_dir / safe_name(label)
     if run_dir.resolve() not in out_dir.resolve().parents:
-        raise ManifestError(f"{where}: brand {label!r} would write outside {run_dir}")  # pragma: no cover
+        raise ManifestError(where, f"brand {label!r} would write outside {run_dir}")  # pragma: no cover
     return Job(str(nb_path), str(label), given, str(out_dir), export, str(spec.get("pdf_engine", "weasyprint")),
                spec.get("timeout", 600), tuple(sorted(secrets)))
 
@@ -231,16 +234,15 @@ def _yaml_value(v: str) -> Any:
 def job_hash(job: Job) -> str:
     """Hash of what a report depends on: the notebook, its parameters, its input files, the kit's
     editable tables and version, and how it is exported."""
-    from . import __version__
-    from .config import DATA_DIR
+    from . import __version__, tables  # tables imports pandas: only when a hash is computed
 
     h = hashlib.sha256()
     h.update(Path(job.notebook).read_bytes())
     h.update(json.dumps(job.parameters, sort_keys=True, default=str).encode())
     h.update(json.dumps([sorted(job.export), job.pdf_engine, __version__]).encode())
     files = [Path(v) for k, v in sorted(job.parameters.items()) if k.endswith("_path") and v]
-    files += sorted(DATA_DIR.glob("*.csv"))  # the editable tables change results too
-    brand_dir = SAMPLES_DIR / str(job.parameters.get("brand", ""))
+    files += [tables.table_path(name) for name in sorted(tables.FILES)]  # the editable tables change results too
+    brand_dir = config.samples_dir() / str(job.parameters.get("brand", ""))
     if job.parameters.get("brand") and brand_dir.is_dir():
         files += sorted(brand_dir.iterdir())
     for f in files:
@@ -325,7 +327,7 @@ def run_job(job: Job, *, warm: bool = True) -> JobResult:
         break
     result.seconds = round(time.perf_counter() - start, 2)
     record = {**asdict(result), "notebook": job.notebook, "brand": job.brand,
-              "parameters": {k: ("[secret]" if k in job.secrets else v) for k, v in job.parameters.items()},
+              "parameters": mask(job.parameters, job.secrets),
               "finished": datetime.now(timezone.utc).isoformat(timespec="seconds")}
     io.write_text(job.output("json"), json.dumps(record, indent=2, default=str) + "\n")
     return result
@@ -461,7 +463,7 @@ def make_engine(kind: str = "local", *, workers: int = 2, scheduler: str | None 
         return SerialEngine()
     if kind == "local":
         return LocalEngine(workers)
-    raise ManifestError(f"unknown engine {kind!r}; use local, dask or serial")
+    raise ManifestError("--engine", f"unknown engine {kind!r}", fix="use local, dask or serial")
 
 
 # --------------------------------------------------------------------------- the batch
@@ -484,7 +486,7 @@ def run_batch(jobs: list[Job], *, engine: Engine | None = None, resume: bool = F
 
     ``on_result`` is called as each report finishes (for progress displays)."""
     if not jobs:
-        raise ManifestError("no reports to run")
+        raise ManifestError("batch", "no reports to run", fix="give the manifest notebooks and brands, or reports")
     start = time.perf_counter()
     engine = engine or LocalEngine()
     results: list[JobResult] = []

@@ -45,28 +45,13 @@ import pandas as pd
 
 from . import io
 from .config import data_file
-from .exceptions import DataValidationError, ParameterError, Problem
+from .exceptions import DataValidationError, ParameterError, Problem, QuestionnaireError
 from .params import closest
 
 #: Answer scales a question may use: (lowest, highest, allowed values as text).
 SCALES = {"yes_no": (0.0, 1.0, "0 (no) or 1 (yes)"), "1-5": (1.0, 5.0, "1 to 5")}
 NONE_LEVEL = "none"
 NOT_SOCIAL = "not yet social"
-
-
-class QuestionnaireError(DataValidationError):
-    """A questionnaire has unanswered questions, unknown ids or answers outside a question's scale.
-
-    ``unanswered`` maps each function (``"organisation"`` for readiness) to its unanswered question
-    ids; ``out_of_range`` lists ``{question, function, line, answer, allowed}`` dicts.
-    """
-
-    def __init__(self, source: Any, kind: str, problems: Sequence[Problem], *,
-                 unanswered: Mapping[str, list[str]] | None = None,
-                 out_of_range: Sequence[Mapping[str, Any]] | None = None):
-        self.unanswered = dict(unanswered or {})
-        self.out_of_range = list(out_of_range or [])
-        super().__init__(source, kind, problems)
 
 
 # --------------------------------------------------------------------------- editable tables

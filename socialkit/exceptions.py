@@ -1,6 +1,8 @@
-"""One root exception for the kit; each subclass carries structured facts and formats its own message.
+"""Every error the kit raises on purpose: one root, structured subclasses that format their own message.
 
-Every message says what was expected, what was found, and how to fix it.
+Each exception carries the facts a program can use (``file``, ``column``, ``rows``, ``fix`` and
+what is specific to it) and a message a person can act on: what was expected, what was found, and
+how to fix it. The command line prints the message and exits 1; ``--debug`` shows the traceback.
 """
 
 from __future__ import annotations
@@ -10,7 +12,31 @@ from typing import Any, Sequence
 
 
 class SocialKitError(Exception):
-    """Root of every error raised on purpose by socialkit."""
+    """Root of every error raised on purpose by socialkit.
+
+    ``file``, ``column``, ``rows`` (1-based file lines) and ``fix`` are set when they are known."""
+
+    file: str | None = None
+    column: str | None = None
+    rows: Sequence[int] = ()
+    fix: str = ""
+
+    def __init__(self, message: str = "", *, file: Any = None, column: str | None = None,
+                 rows: Sequence[int] = (), fix: str = ""):
+        self.file = None if file is None else str(file)
+        self.column = column
+        self.rows = tuple(rows)
+        self.fix = fix
+        super().__init__(_with_fix(message, fix))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The structured facts, e.g. for a JSON record."""
+        return {"error": type(self).__name__, "message": str(self), "file": self.file, "column": self.column,
+                "rows": list(self.rows), "fix": self.fix}
+
+
+def _with_fix(message: str, fix: str) -> str:
+    return f"{message}\n    fix: {fix}" if fix else message
 
 
 @dataclass(frozen=True)
@@ -47,17 +73,16 @@ def _plain(value: Any) -> Any:
     return value
 
 
+# --------------------------------------------------------------------------- inputs
+
+
 class InputFileError(SocialKitError):
     """An input file is missing, empty or cannot be read in any supported format."""
 
     def __init__(self, path: Any, reason: str, fix: str = ""):
         self.path = str(path)
         self.reason = reason
-        self.fix = fix
-        msg = f"{self.path}: {reason}"
-        if fix:
-            msg += f"\n    fix: {fix}"
-        super().__init__(msg)
+        super().__init__(f"{self.path}: {reason}", file=path, fix=fix)
 
 
 class DataValidationError(SocialKitError):
@@ -67,22 +92,46 @@ class DataValidationError(SocialKitError):
         self.source = str(source)
         self.kind = kind
         self.problems = list(problems)
-        lines = [
-            f"{self.source} is not a valid {kind} file: "
-            f"{len(self.problems)} problem{'s' if len(self.problems) != 1 else ''} found"
-        ]
+        lines = [f"{self.source} is not a valid {kind} file: "
+                 f"{len(self.problems)} problem{'s' if len(self.problems) != 1 else ''} found"]
         lines += [f"  - {p.describe()}" for p in self.problems]
-        super().__init__("\n".join(lines))
+        first = self.problems[0] if self.problems else None
+        super().__init__("\n".join(lines), file=source, column=first.column if first else None,
+                         rows=tuple(r for p in self.problems for r in p.rows))
+        self.fix = first.fix if first else ""
 
     @property
     def columns(self) -> list[str | None]:
         return [p.column for p in self.problems]
 
 
-class ParameterError(SocialKitError):
+class FunctionTableError(DataValidationError):
+    """The functions table, or an initiatives table naming functions, does not fit the Venn model."""
+
+
+class QuestionnaireError(DataValidationError):
+    """A questionnaire has unanswered questions, unknown ids or answers outside a question's scale.
+
+    ``unanswered`` maps each function (``"organisation"`` for readiness) to its unanswered question
+    ids; ``out_of_range`` lists ``{question, function, line, answer, allowed}`` dicts.
+    """
+
+    def __init__(self, source: Any, kind: str, problems: Sequence[Problem], *,
+                 unanswered: dict[str, list[str]] | None = None,
+                 out_of_range: Sequence[dict[str, Any]] | None = None):
+        self.unanswered = dict(unanswered or {})
+        self.out_of_range = list(out_of_range or [])
+        super().__init__(source, kind, problems)
+
+
+# --------------------------------------------------------------------------- parameters and models
+
+
+class ParameterError(SocialKitError, ValueError):
     """A notebook or function parameter is unknown, of the wrong type, or out of range."""
 
-    def __init__(self, name: str, message: str, suggestion: str | None = None, owner: str | None = None):
+    def __init__(self, name: str, message: str, suggestion: str | None = None, owner: str | None = None,
+                 fix: str = ""):
         self.name = name
         self.suggestion = suggestion
         self.owner = owner
@@ -90,7 +139,7 @@ class ParameterError(SocialKitError):
         msg = f"{prefix} {message}"
         if suggestion:
             msg += f" Did you mean '{suggestion}'?"
-        super().__init__(msg)
+        super().__init__(msg, fix=fix)
 
 
 class ParametersError(SocialKitError):
@@ -102,15 +151,37 @@ class ParametersError(SocialKitError):
         head = f"{len(self.errors)} bad parameter{'s' if len(self.errors) != 1 else ''}"
         if notebook:
             head += f" for {notebook}"
-        super().__init__(head + ":\n" + "\n".join(f"  - {e}" for e in self.errors))
+        super().__init__(head + ":\n" + "\n".join(f"  - {e}" for e in self.errors), file=notebook)
 
 
 class NotFittedError(SocialKitError, ValueError):
     """A model is used before fit() was called."""
 
+    def __init__(self, message: str = "This Segmenter is not fitted yet.", fix: str = "call fit(df) before using it"):
+        super().__init__(message, fix=fix)
+
 
 class ModelInputError(SocialKitError):
     """New data does not match what a fitted model was trained on."""
+
+    def __init__(self, source: Any, message: str, *, columns: Sequence[str] = (), fix: str = ""):
+        self.source = str(source)
+        self.columns = list(columns)
+        super().__init__(f"{self.source}: {message}", file=source, column=self.columns[0] if self.columns else None,
+                         fix=fix)
+
+
+# --------------------------------------------------------------------------- running and exporting
+
+
+class ManifestError(SocialKitError):
+    """A batch manifest is malformed or names notebooks, brands or parameters that do not exist."""
+
+    def __init__(self, source: Any, message: str, *, line: int | None = None, fix: str = ""):
+        self.source = str(source)
+        self.line = line
+        where = f"{self.source}" + (f", line {line}" if line else "")
+        super().__init__(f"{where}: {message}", file=source, rows=(line,) if line else (), fix=fix)
 
 
 class NotebookExecutionError(SocialKitError):
@@ -125,11 +196,7 @@ class NotebookExecutionError(SocialKitError):
         msg = f"{notebook}: cell {cell_index} raised {ename}: {evalue}"
         if output_path:
             msg += f"\n    the partial notebook, failing cell marked, is at {output_path}"
-        super().__init__(msg)
-
-
-class ExportError(SocialKitError):
-    """A report could not be exported (missing engine, browser or template)."""
+        super().__init__(msg, file=output_path or notebook)
 
 
 class KernelDiedError(NotebookExecutionError):
@@ -140,5 +207,18 @@ class KernelDiedError(NotebookExecutionError):
         self.timed_out = timed_out
 
 
-class ManifestError(SocialKitError):
-    """A batch manifest is malformed or names notebooks, brands or parameters that do not exist."""
+class KernelStartError(SocialKitError):
+    """A kernel for a report could not be started."""
+
+
+class ExportError(SocialKitError):
+    """A report could not be exported (missing engine, browser or template)."""
+
+
+class EngineUnavailableError(ExportError):
+    """A PDF or batch engine is unknown, not installed or failed to start; the message says how to fix it."""
+
+    def __init__(self, engine: str, reason: str, fix: str = "", *, what: str = "PDF engine"):
+        self.engine = engine
+        self.reason = reason
+        super().__init__(f"{what} '{engine}' {reason}", fix=fix)

@@ -25,9 +25,9 @@ from papermill.parameterize import parameterize_notebook
 
 from . import io
 from .exceptions import KernelDiedError, NotebookExecutionError
-from .export import SECRET_MASK
 from .kernels import KERNEL_NAME, kill, shutdown, start_kernel
 from .params import find_notebook, notebook_parameters, validate_parameters
+from .secrets import scrub_notebook
 
 
 
@@ -106,7 +106,7 @@ def execute(notebook: str | os.PathLike, parameters: Mapping[str, Any] | None = 
             watchdog.cancel()
         shutdown(km)
     # secrets go before anything reads the outputs, so no error message can carry one
-    nb = scrub_secrets(nb, {n: given[n] for n in secrets if n in given})
+    nb = scrub_notebook(nb, {n: given[n] for n in secrets if n in given})
     error = died or mark_failure(nb, path, output)
     if died:
         _banner(nb, f"The kernel stopped: {died.evalue}. Cells after the last output did not run.")
@@ -133,24 +133,6 @@ def mark_failure(nb, path: Path, output: str | os.PathLike | None) -> NotebookEx
         if cell.get("metadata", {}).get("papermill", {}).get("exception"):
             return NotebookExecutionError(path.name, index, "CellExecutionError", "the kernel stopped", str(output) if output else None)
     return None
-
-
-def scrub_secrets(nb, secrets: Mapping[str, Any]):
-    """A copy of ``nb`` with secret values masked: in the injected-parameters cell (by name) and,
-    in every text form, everywhere else (see :func:`socialkit.export.secret_forms`)."""
-    if not secrets:
-        return nb
-    from .export import scrub_tree, secret_forms
-
-    for cell in nb.cells:
-        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
-            lines = []
-            for line in cell.source.splitlines():
-                name = line.split("=", 1)[0].split(":", 1)[0].strip()
-                lines.append(f'{name} = "{SECRET_MASK}"' if name in secrets else line)
-            cell.source = "\n".join(lines)
-    nb.metadata.get("papermill", {}).get("parameters", {}).update({n: SECRET_MASK for n in secrets})
-    return nbformat.from_dict(scrub_tree(nb, secret_forms(secrets.values())))
 
 
 def _current_cell(nb) -> int | None:

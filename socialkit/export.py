@@ -18,12 +18,10 @@ Every file is written atomically (:func:`socialkit.io.atomic_path`).
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import copy
 import datetime as _dt
 import html as _html
-import json
 import logging
 import os
 import re
@@ -38,18 +36,14 @@ import nbformat
 
 from . import io
 from .config import PACKAGE_DIR
-from .exceptions import ExportError, InputFileError, ParameterError
-from .params import closest, parse_parameters
+from .exceptions import EngineUnavailableError, ExportError, InputFileError, ParameterError
+from .params import closest
+from .secrets import MIN_SECRET_LENGTH, find_secret_values, scrub, scrub_tree, secret_names
 
 #: Folder of the kit's nbconvert templates (inside the package, so it works when installed).
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 #: The offline report template (extends JupyterLab's ``lab`` template).
 TEMPLATE_NAME = "socialkit_report"
-#: What replaces a secret value wherever it would appear.
-SECRET_MASK = "[secret]"
-#: Secret values shorter than this are not searched for in the report: replacing one or two
-#: characters everywhere would destroy it (secret names are still kept out of the title block).
-MIN_SECRET_LENGTH = 4
 #: Cells with one of these tags are left out of the report entirely.
 REMOVE_CELL_TAGS = ("injected-parameters", "parameters", "remove-cell")
 #: Cells with one of these tags keep their place but lose their outputs.
@@ -64,125 +58,6 @@ DEFAULT_TIMEOUT = 120.0
 #: so a chart never falls back to an HTML/JavaScript view that needs a CDN.
 DISPLAY_PRIORITY = ["image/svg+xml", "image/png", "image/jpeg", "text/html", "text/markdown",
                     "text/latex", "text/vnd.mermaid", "text/plain"]
-#: Binary outputs (base64) that are not searched for secrets.
-_BINARY_MIMES = ("image/png", "image/jpeg", "image/gif", "application/pdf")
-
-
-class EngineUnavailableError(ExportError):
-    """A PDF engine is unknown, not installed or failed to start; the message says how to fix it."""
-
-    def __init__(self, engine: str, reason: str, fix: str = ""):
-        self.engine = engine
-        self.reason = reason
-        self.fix = fix
-        msg = f"PDF engine '{engine}' {reason}"
-        if fix:
-            msg += f"\n    fix: {fix}"
-        super().__init__(msg)
-
-
-# --------------------------------------------------------------------------- secrets
-
-
-def secret_parameter_names(nb: Mapping) -> set[str]:
-    """Names marked ``[secret]`` in the help comment of the notebook's ``parameters`` cell."""
-    cell = _tagged_cell(nb, "parameters")
-    if cell is None:
-        return set()
-    try:
-        declared = parse_parameters(_source(cell))
-    except (ParameterError, SyntaxError):
-        return set()
-    return {name for name, p in declared.items() if p.secret}
-
-
-def find_secret_values(nb: Mapping, names: Iterable[str], *, meta: Mapping[str, Any] | None = None) -> list[str]:
-    """Every text form of the values given to the parameters ``names`` in an executed notebook.
-
-    Values are looked up in papermill's record of the run (``metadata.papermill.parameters``), in
-    the ``injected-parameters`` cell, in the ``parameters`` cell defaults and in ``meta``. Each value
-    yields its text, its ``repr``/JSON-escaped forms and its HTML-escaped form, longest first.
-    """
-    names = set(names)
-    found: list[Any] = []
-    recorded = nb.get("metadata", {}).get("papermill", {}).get("parameters", {}) or {}
-    found += [v for k, v in recorded.items() if k in names]
-    for tag in ("injected-parameters", "parameters"):
-        cell = _tagged_cell(nb, tag)
-        if cell is not None:
-            found += [v for k, v in _literal_assignments(_source(cell)).items() if k in names]
-    if meta:
-        found += [v for k, v in meta.items() if k in names]
-    return secret_forms(found)
-
-
-def secret_forms(values: Iterable[Any]) -> list[str]:
-    """Every text form of secret ``values`` that may appear in a notebook or a page: the text,
-    its ``repr``/JSON-escaped forms and its HTML-escaped form, longest first (values shorter than
-    MIN_SECRET_LENGTH are left alone: masking "42" everywhere would wreck a report)."""
-    forms: set[str] = set()
-    for value in values:
-        for text in _leaf_texts(value):
-            forms.update({text, repr(text)[1:-1], json.dumps(text)[1:-1], _html.escape(text),
-                          _html.escape(text, quote=False)})
-    return sorted((f for f in forms if len(f) >= MIN_SECRET_LENGTH), key=lambda s: (-len(s), s))
-
-
-def scrub(text: str, values: Iterable[str]) -> str:
-    """``text`` with every occurrence of each of ``values`` replaced by ``[secret]``."""
-    for value in values:
-        if value:
-            text = text.replace(value, SECRET_MASK)
-    return text
-
-
-def _leaf_texts(value: Any) -> Iterator[str]:
-    if value is None or isinstance(value, bool):
-        return
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, Mapping):
-        for v in value.values():
-            yield from _leaf_texts(v)
-    elif isinstance(value, (list, tuple, set, frozenset)):
-        for v in value:
-            yield from _leaf_texts(v)
-    else:
-        yield str(value)
-
-
-def _literal_assignments(source: str) -> dict[str, Any]:
-    """``name = literal`` assignments of a cell (what papermill injects); others are ignored."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return {}
-    values: dict[str, Any] = {}
-    for node in tree.body:
-        target = None
-        if isinstance(node, ast.Assign) and len(node.targets) == 1:
-            target = node.targets[0]
-        elif isinstance(node, ast.AnnAssign) and node.value is not None:
-            target = node.target
-        if isinstance(target, ast.Name):
-            try:
-                values[target.id] = ast.literal_eval(node.value)
-            except ValueError:
-                continue
-    return values
-
-
-def scrub_tree(obj: Any, values: list[str], key: str | None = None) -> Any:
-    """A copy of a JSON-like structure with secrets replaced in every string (binary data skipped)."""
-    if key in _BINARY_MIMES:
-        return obj
-    if isinstance(obj, str):
-        return scrub(obj, values)
-    if isinstance(obj, Mapping):
-        return {k: scrub_tree(v, values, k) for k, v in obj.items()}
-    if isinstance(obj, list):
-        return [scrub_tree(v, values) for v in obj]
-    return obj
 
 
 # --------------------------------------------------------------------------- preparing
@@ -217,7 +92,7 @@ def report_meta(nb: Mapping, *, secrets: Iterable[str] = ()) -> dict[str, str]:
     """Title-block items of an executed notebook: ``notebook``, ``date`` (the day papermill
     finished, else today) and every parameter papermill injected except the secret ones."""
     pm = nb.get("metadata", {}).get("papermill", {}) or {}
-    hidden = set(secrets) | secret_parameter_names(nb)
+    hidden = set(secrets) | secret_names(nb)
     meta: dict[str, str] = {}
     if pm.get("input_path"):
         meta["notebook"] = Path(str(pm["input_path"])).stem
@@ -233,7 +108,7 @@ def title_items(nb: Mapping, meta: Mapping[str, Any] | None = None, *, secrets: 
     """The title block's items: ``meta`` (values as text) on top of the notebook name and run date
     read from the notebook; with ``meta=None``, also every non-secret parameter papermill recorded.
     Secret names are always left out. ``notebook`` is the name used when papermill recorded none."""
-    names = set(secrets) | secret_parameter_names(nb)
+    names = set(secrets) | secret_names(nb)
     base = report_meta(nb, secrets=names)
     if notebook and "notebook" not in base:
         base = {"notebook": notebook, **base}
@@ -284,7 +159,7 @@ def notebook_to_html(nb: nbformat.NotebookNode, *, title: str, meta: Mapping[str
     from nbconvert import HTMLExporter
     from traitlets.config import Config
 
-    names = set(secrets) | secret_parameter_names(nb)
+    names = set(secrets) | secret_names(nb)
     extra = {v for v in map(str, secret_values) if len(v) >= MIN_SECRET_LENGTH}
     values = sorted(set(find_secret_values(nb, names, meta=meta)) | extra, key=lambda s: (-len(s), s))
     report = prepare_notebook(nb, secret_values=values)
@@ -603,20 +478,13 @@ def export_notebook(path: str | os.PathLike, *, to: str = "html", out: str | os.
     target = Path(out) if out is not None else path.with_suffix(f".{to}")
     if target.resolve() == path.resolve():
         raise ParameterError("out", f"must differ from the notebook itself. Got {target} instead.", owner="export_notebook")
-    names = set(secrets) | secret_parameter_names(nb)
+    names = set(secrets) | secret_names(nb)
     items = title_items(nb, meta, secrets=names, notebook=path.stem)
     text = notebook_to_html(nb, title=title or notebook_title(nb, default=path.stem), meta=items,
                             secrets=names, secret_values=secret_values)
     if to == "html":
         return io.write_text(target, text)
     return html_to_pdf(text, target, engine=engine, timeout=timeout)
-
-
-def _tagged_cell(nb: Mapping, tag: str):
-    for cell in nb.get("cells", []):
-        if tag in cell.get("metadata", {}).get("tags", []):
-            return cell
-    return None
 
 
 def _source(cell: Mapping) -> str:

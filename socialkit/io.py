@@ -21,22 +21,22 @@ import re
 import tempfile
 import warnings
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from . import config
 from .exceptions import DataValidationError, InputFileError, Problem
-from .schemas import CONTRACTS
+from .schemas import CONTRACTS, TABLES
+from .text import FALSE_WORDS, TRUE_WORDS, closest, file_lines, key
 
 CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 PARQUET_SUFFIXES = {".parquet", ".pq"}
 DELIMITERS = ",;\t"
 _ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
-_TRUE = {"true", "t", "yes", "y", "1", "1.0", "paid", "x"}
-_FALSE = {"false", "f", "no", "n", "0", "0.0", "organic", ""}
 #: Cells starting with one of these are read as formulas by spreadsheet programs.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -201,15 +201,13 @@ def _field_count_error(path: Path, text: str, sep: str, detail: str = "") -> Inp
 
 def apply_column_map(df: pd.DataFrame, column_map: Mapping[str, str], *, source: Any = "<table>") -> pd.DataFrame:
     """Rename the file's columns onto contract names; unknown keys are an error naming close matches."""
-    from .params import closest
-
-    norm = {_norm(c): c for c in df.columns}
+    norm = {key(c): c for c in df.columns}
     rename, problems = {}, []
     for theirs, ours in column_map.items():
         if theirs in df.columns:
             rename[theirs] = ours
-        elif _norm(theirs) in norm:
-            rename[norm[_norm(theirs)]] = ours
+        elif key(theirs) in norm:
+            rename[norm[key(theirs)]] = ours
         elif ours in df.columns:
             continue  # already named as the contract wants
         else:
@@ -221,37 +219,51 @@ def apply_column_map(df: pd.DataFrame, column_map: Mapping[str, str], *, source:
     return df.rename(columns=rename)
 
 
-def _norm(name: Any) -> str:
-    return re.sub(r"[\s\-]+", "_", str(name).strip().lower())
-
-
 # --------------------------------------------------------------------------- validating
 
 
 def load(path: str | os.PathLike, kind: str, *, column_map: Mapping[str, str] | None = None,
-         sheet: str | int = 0) -> pd.DataFrame:
-    """Read ``path`` and validate it against the contract of ``kind`` (see :data:`schemas.KINDS`)."""
-    return validate(read_table(path, column_map=column_map, sheet=sheet), kind, source=path)
+         sheet: str | int = 0, defaults: Mapping[str, Any] | None = None) -> pd.DataFrame:
+    """Read ``path`` and validate it against the contract of ``kind`` (see :data:`schemas.KINDS`).
+
+    ``defaults`` gives a value for contract columns the file does not have (e.g. ``{"channel":
+    "facebook"}`` for a single-channel export); what was assumed is recorded in ``attrs["assumed"]``.
+    """
+    return validate(read_table(path, column_map=column_map, sheet=sheet), kind, source=path, defaults=defaults)
 
 
-def validate(df: pd.DataFrame, kind: str, *, source: Any = None) -> pd.DataFrame:
+def load_samples(kind: str, brands: Sequence[str] | None = None) -> dict[str, pd.DataFrame]:
+    """One validated table of ``kind`` per sample brand: ``brands`` (None = every sample brand, [] = none)."""
+    names = config.sample_brands() if brands is None else list(brands)
+    return {b: load(config.sample_path(b, kind), kind) for b in names}
+
+
+def validate(df: pd.DataFrame, kind: str, *, source: Any = None,
+             defaults: Mapping[str, Any] | None = None) -> pd.DataFrame:
     """Return a copy of ``df`` with contract columns coerced to their types, or raise one
-    :class:`DataValidationError` listing every problem (column, check, lines, values, fix)."""
-    from .params import closest
+    :class:`DataValidationError` listing every problem (column, check, lines, values, fix).
 
-    if kind not in CONTRACTS:
+    ``kind`` is an input kind (:data:`schemas.CONTRACTS`) or an editable table (:data:`schemas.TABLES`).
+    ``defaults`` fills contract columns that are absent (see :func:`load`)."""
+    contract = CONTRACTS.get(kind) or TABLES.get(kind)
+    if contract is None:
         raise DataValidationError(source or "<table>", kind, [Problem(None, f"unknown input kind {kind!r}",
                                   fix=f"use one of {', '.join(CONTRACTS)}")])
     source = source or df.attrs.get("source", "<table>")
-    model, table_checks = CONTRACTS[kind]
+    model, table_checks = contract
     schema = model.to_schema()
     index = df.index
     df = df.reset_index(drop=True)  # problems name file lines: row position + 2
     out = df.copy()
     # contract names match ignoring case and spacing ("Post Type" -> "post_type")
-    norm = {_norm(c): c for c in out.columns}
+    norm = {key(c): c for c in out.columns}
     out = out.rename(columns={norm[n]: n for n in schema.columns if not schema.columns[n].regex
                               and n not in out.columns and n in norm})
+    assumed = {}
+    for name, value in (defaults or {}).items():
+        if name not in out.columns and value is not None:
+            out[name] = value
+            assumed[name] = value
     problems: list[Problem] = []
     if out.empty:
         problems.append(Problem(None, "has a header but no data rows", fix="export the data again with its rows"))
@@ -275,7 +287,7 @@ def validate(df: pd.DataFrame, kind: str, *, source: Any = None) -> pd.DataFrame
             out[c], bad, why = _coerce(out[c], str(col.dtype))
             if bad.any():
                 flagged[c] = set(out.index[bad])
-                problems.append(Problem(c, why, rows=_lines(out.index[bad]), values=df[_orig(df, c)][bad].tolist()[:5],
+                problems.append(Problem(c, why, rows=file_lines(out.index[bad]), values=df[_orig(df, c)][bad].tolist()[:5],
                                         n_failed=int(bad.sum()), fix=_TYPE_FIX[why]))
     if table_checks is not None:
         problems += table_checks(out)
@@ -288,18 +300,15 @@ def validate(df: pd.DataFrame, kind: str, *, source: Any = None) -> pd.DataFrame
         raise DataValidationError(source, kind, problems)
     out.index = index
     out.attrs = dict(df.attrs)
+    if assumed:
+        out.attrs["assumed"] = {**df.attrs.get("assumed", {}), **assumed}
     return out
 
 
 def _orig(df: pd.DataFrame, name: str) -> str:
     if name in df.columns:
         return name
-    return {_norm(c): c for c in df.columns}.get(name, name)
-
-
-def _lines(index) -> list[int]:
-    """1-based file line numbers of DataFrame rows (the header is line 1)."""
-    return [int(i) + 2 for i in index]
+    return {key(c): c for c in df.columns}.get(name, name)
 
 
 _TYPE_FIX = {
@@ -330,7 +339,7 @@ def _coerce(s: pd.Series, dtype: str) -> tuple[pd.Series, pd.Series, str]:
             if isinstance(v, (bool, np.bool_)):
                 return bool(v)
             text = str(v).strip().lower() if v is not None and not pd.isna(v) else ""
-            return True if text in _TRUE else False if text in _FALSE else None
+            return True if text in TRUE_WORDS else False if text in FALSE_WORDS else None
 
         vals = pd.Series([as_bool(v) for v in s], index=s.index, dtype=object)
         bad = present & vals.isna()
@@ -421,7 +430,7 @@ def _pandera_problems(fc: pd.DataFrame, flagged: dict[str, set[int]]) -> list[Pr
                 text, fix = template.format(*m.groups()), hint
                 break
         values = [v for v, i in zip(grp["failure_case"], grp["index"]) if i is None or int(i) in idx]
-        problems.append(Problem(str(column), text, rows=[i + 2 for i in idx], values=values[:5],
+        problems.append(Problem(str(column), text, rows=file_lines(idx), values=values[:5],
                                 n_failed=len(idx), fix=fix))
     return problems
 

@@ -50,6 +50,7 @@ from . import config, io
 from .charts import PALETTE
 from .exceptions import DataValidationError, ParameterError, Problem
 from .params import closest
+from .text import FALSE_WORDS, TRUE_WORDS
 
 # --------------------------------------------------------------------------- ladder
 
@@ -371,7 +372,7 @@ def paid_label(values: pd.Series) -> pd.Series:
         if isinstance(v, (bool, np.bool_)):
             return "paid" if v else "organic"
         t = str(v).strip().lower()
-        return "paid" if t in io._TRUE else "organic" if t in io._FALSE and t else "not recorded"
+        return "paid" if t in TRUE_WORDS else "organic" if t in FALSE_WORDS and t else "not recorded"
 
     return values.map(one).astype(str)
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import ast
 import builtins
-import difflib
 import io
 import json
 import os
@@ -27,23 +26,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
+from . import config
 from .exceptions import ParameterError, ParametersError
+from .text import closest
 
 _TYPE_NAMES = {"str": str, "int": int, "float": float, "bool": bool, "list": list, "dict": dict,
                "None": type(None), "tuple": tuple, "Any": typing.Any, "Optional": typing.Optional,
                "Union": typing.Union}
 #: Names IPython puts in every kernel's namespace; never taken for parameters.
 _KERNEL_NAMES = {"In", "Out", "get_ipython", "exit", "quit", "open"}
-
-
-def closest(word: Any, candidates, cutoff: float = 0.6) -> str | None:
-    """The candidate closest to ``word`` (for "did you mean" hints), or None."""
-    cands = [str(c) for c in candidates]
-    hit = difflib.get_close_matches(str(word), cands, n=1, cutoff=cutoff)
-    if not hit:
-        lower = {c.lower(): c for c in cands}
-        hit = [lower[h] for h in difflib.get_close_matches(str(word).lower(), list(lower), n=1, cutoff=cutoff)]
-    return hit[0] if hit else None
 
 
 @dataclass(frozen=True)
@@ -77,47 +68,68 @@ class Parameter:
 
 
 def find_notebook(notebook: str | os.PathLike) -> Path:
-    """Resolve a notebook given as a path or as a name in the kit's notebooks folder."""
-    from .config import NOTEBOOKS_DIR, PROJECT_DIR
-
+    """Resolve a notebook given as a path or as a name: the path itself, else the working folder's
+    notebooks, else the kit's (see :mod:`socialkit.config`)."""
     path = Path(notebook)
     if path.suffix != ".ipynb":
         path = path.with_suffix(".ipynb")
-    for candidate in (path, NOTEBOOKS_DIR / path.name, PROJECT_DIR / path):
+    folders = list(dict.fromkeys([config.notebooks_dir(), config.shipped("notebooks")]))
+    for candidate in (path, *(folder / path.name for folder in folders)):
         if candidate.is_file():
             return candidate
-    known = sorted(p.stem for p in NOTEBOOKS_DIR.glob("*.ipynb"))
+    known = sorted({p.stem for folder in folders for p in folder.glob("*.ipynb")})
     raise ParameterError("notebook", f"names no notebook file: {notebook!s} (known: {', '.join(known)}).",
                          suggestion=closest(path.stem, known))
 
 
-def parameters_source(nb: Mapping) -> str:
-    """Source of the cell tagged ``parameters``; a notebook without one is an error."""
+def tagged_source(nb: Mapping, tag: str) -> str | None:
+    """Source of the first cell tagged ``tag``, or None."""
     for cell in nb.get("cells", []):
-        if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+        if tag in cell.get("metadata", {}).get("tags", []):
             src = cell.get("source", "")
             return "".join(src) if isinstance(src, list) else src
-    raise ParameterError("notebook", "has no cell tagged 'parameters'; tag the cell of defaults in "
-                         "JupyterLab (property inspector > cell tags).")
+    return None
 
 
-def parse_parameters(source: str) -> dict[str, Parameter]:
-    """Parse a parameters cell: plain assignments with literal values and a help comment each."""
+def parameters_source(nb: Mapping) -> str:
+    """Source of the cell tagged ``parameters``; a notebook without one is an error."""
+    source = tagged_source(nb, "parameters")
+    if source is None:
+        raise ParameterError("notebook", "has no cell tagged 'parameters'; tag the cell of defaults in "
+                             "JupyterLab (property inspector > cell tags).")
+    return source
+
+
+def parse_parameters(source: str, *, strict: bool = True) -> dict[str, Parameter]:
+    """Parse a parameters cell: plain assignments with literal values and a help comment each.
+
+    With ``strict=False`` (e.g. for the cell papermill injects), statements that are not plain
+    literal assignments are skipped instead of refused, and a cell that does not parse gives {}."""
     comments: dict[int, str] = {}
-    for tok in tokenize.generate_tokens(io.StringIO(source).readline):
-        if tok.type == tokenize.COMMENT:
-            comments[tok.start[0]] = tok.string.lstrip("#").strip()
+    try:
+        tree = ast.parse(source)
+        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+            if tok.type == tokenize.COMMENT:
+                comments[tok.start[0]] = tok.string.lstrip("#").strip()
+    except (SyntaxError, tokenize.TokenError):
+        if strict:
+            raise
+        return {}
     params: dict[str, Parameter] = {}
-    for node in ast.parse(source).body:
+    for node in tree.body:
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             name, value, ann = node.targets[0].id, node.value, None
         elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
             name, value, ann = node.target.id, node.value, ast.unparse(node.annotation)
+        elif not strict:
+            continue
         else:
             raise ParameterError("parameters cell", f"must hold only plain assignments; line {node.lineno} is not one.")
         try:
             default = ast.literal_eval(value)
         except ValueError as exc:
+            if not strict:
+                continue
             raise ParameterError(name, f"must have a plain literal default (line {node.lineno}).") from exc
         help_text = comments.get(node.end_lineno, comments.get(node.lineno, ""))
         params[name] = Parameter(name, default, ann, help_text)
@@ -221,20 +233,63 @@ def check_parameters(namespace: Mapping[str, Any], notebook: str | os.PathLike) 
 _LITERAL_TYPES = (str, int, float, bool, list, dict, tuple, type(None))
 
 
-def secret_names(notebook: str | os.PathLike) -> set[str]:
-    """Names of a notebook's parameters marked ``[secret]``."""
-    return {n for n, p in notebook_parameters(notebook).items() if p.secret}
-
-
 def input_path(params: Mapping[str, Any], kind: str) -> Path:
     """The file for one input kind: the explicit ``<kind>_path`` parameter when set, else the
     sample brand's file."""
-    from .config import DEFAULT_BRAND, sample_path
-
     explicit = params.get(f"{kind}_path")
     if explicit not in (None, ""):
         return Path(explicit)
-    return sample_path(params.get("brand") or DEFAULT_BRAND, kind)
+    return config.sample_path(params.get("brand") or config.DEFAULT_BRAND, kind)
+
+
+def objectives_path(params: Mapping[str, Any]) -> Path | None:
+    """Which objectives file a notebook run uses: ``objectives_path`` when given; the sample brand's
+    objectives only when the posts are the brand's sample too; otherwise none (no path touched)."""
+    if params.get("objectives_path"):
+        return input_path(params, "objectives")
+    if params.get("posts_path"):
+        return None
+    return input_path(params, "objectives")
+
+
+#: The input kinds each notebook reads, main input first (the one a flat column_map applies to).
+NOTEBOOK_INPUTS = {
+    "01_social_business_venn": ("initiatives", "objectives"),
+    "02_relationship_depth": ("assessment", "readiness", "programmes"),
+    "03_psychographic_segments": ("audience",),
+    "04_vanity_to_value": ("posts", "objectives"),
+    "05_stakeholder_report": ("initiatives", "assessment", "readiness", "audience", "posts", "objectives"),
+}
+#: Notebooks whose main input a flat column_map renames (one main file; the others are small tables).
+_FLAT_MAP_OK = {"01_social_business_venn", "03_psychographic_segments", "04_vanity_to_value"}
+
+
+def column_map_for(column_map: Mapping[str, Any] | None, kind: str, *, notebook: str) -> dict[str, str]:
+    """The renaming for one input of a notebook from its ``column_map`` parameter.
+
+    One shape everywhere: keyed by input kind, ``{"posts": {"Their name": "our_name"}}``. Where a
+    notebook has one main input (01 initiatives, 03 audience, 04 posts), a flat map
+    ``{"Their name": "our_name"}`` is accepted and renames that input."""
+    kinds = NOTEBOOK_INPUTS.get(notebook, (kind,))
+    if not column_map:
+        return {}
+    nested = {k: v for k, v in column_map.items() if isinstance(v, Mapping)}
+    flat = {k: v for k, v in column_map.items() if not isinstance(v, Mapping)}
+    if flat and nested:
+        raise ParameterError("column_map", "mixes renamings keyed by input kind with plain renamings. Got "
+                             f"{dict(column_map)!r}.", fix=f"key every renaming by input kind, e.g. "
+                             f"{{'{kinds[0]}': {{'Their column': 'our_column'}}}}")
+    if flat:
+        if notebook not in _FLAT_MAP_OK:
+            raise ParameterError("column_map", f"must map each input kind to its renaming, e.g. {{'{kinds[0]}': "
+                                 f"{{'Their column': 'our_column'}}}} ({notebook} reads {', '.join(kinds)}). "
+                                 f"Got {dict(column_map)!r} instead.")
+        return dict(flat) if kind == kinds[0] else {}
+    unknown = [k for k in nested if k not in kinds]
+    if unknown:
+        raise ParameterError("column_map", f"has the input kind {unknown[0]!r}, which {notebook} does not read "
+                             f"(it reads {', '.join(kinds)}).", suggestion=closest(unknown[0], kinds))
+    return dict(nested.get(kind, {}))
 
 
 def organisation_label(params: Mapping[str, Any], kind: str) -> str:

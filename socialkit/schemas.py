@@ -1,12 +1,14 @@
 """Data contracts for the kit's inputs, as pandera models.
 
-Each model is the contract of one input kind (see docs/data-contracts.md). Loading
+Each model is the contract of one input kind (see docs/inputs.md); :data:`TABLES` holds the models
+of the kit's editable tables (loaded by :mod:`socialkit.tables`). Loading
 (:mod:`socialkit.io`) coerces types itself so that one pass reports *every* problem:
 missing columns, values of the wrong type, and values out of range, together.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Callable, Optional
 
 import pandas as pd
@@ -14,21 +16,33 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from .exceptions import Problem
+from .text import MULTI_SEP, file_lines, is_blank, key, split_multi
 
 LIKERT_MIN, LIKERT_MAX = 1, 5
 NORMS = ("content", "collaboration", "community", "collective_intelligence")
 AUDIENCES = ("customers", "partners", "employees")
 STATUSES = ("idea", "planned", "active", "paused", "retired")
-#: Separators accepted inside a multi-valued cell ("marketing; sales", "marketing|sales").
-MULTI_SEP = r"\s*[;|,]\s*"
+#: Rungs of the vanity -> business metric ladder.
+RUNGS = ("relationships", "engagement", "revenue")
+#: Answer scales a questionnaire item may use.
+ANSWER_SCALES = ("yes_no", "1-5")
+#: Facts about a programme or segment that place it on the intimacy ladder.
+INTIMACY_FACTS = ("public_network", "private_community", "opt_in", "psychographic_insight", "personalised")
 
 
-def split_multi(value: object) -> list[str]:
-    """Split a multi-valued cell into clean, lower-case, de-duplicated items ('' and NaN give [])."""
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
-        return []
-    items = pd.Series([str(value)]).str.split(MULTI_SEP, regex=True).iloc[0]
-    return list(dict.fromkeys(i.strip().lower() for i in items if i and i.strip()))
+def blank_and_repeated(raw: pd.Series, keys: pd.Series, *, blank: tuple[str, str],
+                       repeated: tuple[str, str]) -> list[Problem]:
+    """Problems for blank keys and for keys given more than once (``blank``/``repeated`` are
+    (check, fix) texts); lines are file lines of ``raw``'s rows."""
+    problems = []
+    empty = keys == ""
+    if empty.any():
+        problems.append(Problem(raw.name, blank[0], rows=file_lines(raw.index[empty]), fix=blank[1]))
+    dup = keys.duplicated(keep=False) & ~empty
+    if dup.any():
+        problems.append(Problem(raw.name, repeated[0], rows=file_lines(raw.index[dup]),
+                                values=raw[dup].tolist(), fix=repeated[1]))
+    return problems
 
 
 class _Contract(pa.DataFrameModel):
@@ -38,7 +52,7 @@ class _Contract(pa.DataFrameModel):
 
 
 class Initiatives(_Contract):
-    """Social initiatives of one organisation, for the Venn model (DOMAIN.md sections 2 and 7)."""
+    """Social initiatives of one organisation, for the Venn model (see docs/venn.md)."""
 
     initiative: Series[str] = pa.Field(unique=True, str_length={"min_value": 1})
     functions: Series[str] = pa.Field(nullable=True)  # multi-valued, e.g. "marketing; sales"
@@ -144,7 +158,7 @@ def posts_table_checks(df: pd.DataFrame) -> list[Problem]:
         dup = ids.notna() & (ids != "") & ids.duplicated(keep=False)
         if dup.any():
             problems.append(Problem("post_id", "values must be unique (each post once)",
-                                    rows=[int(i) + 2 for i in df.index[dup]], values=ids[dup].tolist()[:5],
+                                    rows=file_lines(df.index[dup]), values=ids[dup].tolist()[:5],
                                     n_failed=int(dup.sum()), fix=(
                                         "remove the repeated rows (was the export appended twice?); if the rows "
                                         "are daily snapshots of the same posts, keep the last one per post")))
@@ -159,7 +173,7 @@ def initiatives_table_checks(df: pd.DataFrame) -> list[Problem]:
     if not bad:
         return []
     return [Problem("audience", f"must name only {', '.join(AUDIENCES)}",
-                    rows=[int(i) + 2 for i, _ in bad], values=[a for _, a in bad],
+                    rows=file_lines(i for i, _ in bad), values=[a for _, a in bad],
                     fix="separate several audiences with ';', e.g. 'customers; employees'")]
 
 
@@ -174,3 +188,179 @@ CONTRACTS: dict[str, tuple[type[_Contract], Callable[[pd.DataFrame], list[Proble
     "objectives": (Objectives, None),
 }
 KINDS = tuple(CONTRACTS)
+
+
+# --------------------------------------------------------------------------- editable tables
+# The kit's own tables in socialkit/data (loaded by socialkit.tables). ``source`` says where each
+# row comes from: one of the essays, a named framework, or "kit assumption".
+
+
+class _Table(pa.DataFrameModel):
+    class Config:
+        coerce = True
+        strict = False
+
+    source: Optional[Series[str]] = pa.Field(nullable=True)
+
+
+class FunctionsTable(_Table):
+    """Business functions of the Venn model: an id, a label and a description."""
+
+    function: Series[str] = pa.Field(nullable=True)
+    label: Optional[Series[str]] = pa.Field(nullable=True)
+    description: Optional[Series[str]] = pa.Field(nullable=True)
+
+
+class PlaybookTable(_Table):
+    """The goal -> tactic playbook, with the functions each tactic serves."""
+
+    goal_id: Series[str] = pa.Field(unique=True)
+    goal: Series[str]
+    tactic: Series[str]
+    functions: Series[str]
+
+
+class MetricLadderTable(_Table):
+    """Vanity and business metrics on the relationships / engagement / revenue rungs."""
+
+    metric: Series[str] = pa.Field(unique=True)
+    kind: Series[str] = pa.Field(isin=["vanity", "business"])
+    rung: Series[str] = pa.Field(isin=list(RUNGS))
+    becomes: Series[str] = pa.Field(nullable=True)
+    aliases: Series[str] = pa.Field(nullable=True)
+    aggregate: Optional[Series[str]] = pa.Field(nullable=True, isin=["sum", "mean", "latest"])
+    label: Optional[Series[str]] = pa.Field(nullable=True)
+
+
+class VennThresholdsTable(_Table):
+    """Minimum score of each criterion for each class of the Venn classification."""
+
+    class_: Series[str] = pa.Field(alias="class")
+    criterion: Series[str]
+    minimum: Series[float]
+
+
+class DepthLevelsTable(_Table):
+    level: Series[str] = pa.Field(unique=True)
+    order: Series[int] = pa.Field(unique=True, ge=1)
+    label: Series[str]
+    kind: Series[str]
+    pass_score: Series[float] = pa.Field(ge=0, le=1)
+
+
+class DepthQuestionsTable(_Table):
+    question: Series[str] = pa.Field(unique=True)
+    level: Series[str]
+    scale: Series[str] = pa.Field(isin=list(ANSWER_SCALES))
+    practice: Series[str] = pa.Field(nullable=True)
+    weight: Series[float] = pa.Field(nullable=True, ge=0)
+    text: Series[str]
+
+
+class ReadinessQuestionsTable(_Table):
+    question: Series[str] = pa.Field(unique=True)
+    factor: Series[str]
+    scale: Series[str] = pa.Field(isin=list(ANSWER_SCALES))
+    weight: Series[float] = pa.Field(nullable=True, ge=0)
+    text: Series[str]
+
+
+class ReadinessFactorsTable(_Table):
+    factor: Series[str] = pa.Field(unique=True)
+    order: Series[int]
+    label: Series[str]
+
+
+class ReadinessCapsTable(_Table):
+    factor: Series[str]
+    min_score: Series[float] = pa.Field(ge=0, le=1)
+    max_level: Series[str]
+    functions: Series[str] = pa.Field(nullable=True)
+    rule: Series[str]
+
+
+class DepthPracticesTable(_Table):
+    practice: Series[str] = pa.Field(unique=True)
+    order: Series[int]
+    label: Series[str]
+    threshold: Series[float] = pa.Field(ge=0, le=1)
+
+
+class IntimacyLadderTable(_Table):
+    stage: Series[str] = pa.Field(unique=True)
+    order: Series[int] = pa.Field(unique=True)
+    label: Series[str]
+    next_step: Series[str] = pa.Field(nullable=True)
+    requires: Series[str] = pa.Field(nullable=True)
+
+
+class ParticipationLadderTable(_Table):
+    rung: Series[str] = pa.Field(unique=True)
+    order: Series[int] = pa.Field(unique=True)
+    label: Series[str]
+    column_pattern: Series[str] = pa.Field(nullable=True)
+    min_value: Series[float] = pa.Field(nullable=True)
+    implies: Optional[Series[str]] = pa.Field(nullable=True)
+
+
+class AnswerSynonymsTable(_Table):
+    column_pattern: Series[str]
+    answer: Series[str]
+    level: Series[str]
+
+
+def functions_table_checks(df: pd.DataFrame) -> list[Problem]:
+    """Function ids must be given and unique once normalised ("Customer service" = customer_service)."""
+    if "function" not in df.columns:
+        return []
+    ids = df["function"].map(lambda v: "" if is_blank(v) else key(v))
+    problems = blank_and_repeated(df["function"], ids, blank=("blank function id",
+                                  "give every function a short id, e.g. 'customer_service'"),
+                                  repeated=("function ids must be unique", "remove or rename the repeated functions"))
+    if df.empty:
+        problems.append(Problem(None, "has no functions", fix="list at least two business functions"))
+    return problems
+
+
+def intimacy_table_checks(df: pd.DataFrame) -> list[Problem]:
+    """Each stage may require only the known relationship facts."""
+    if "requires" not in df.columns:
+        return []
+    unknown = sorted({f for v in df["requires"] for f in split_multi(v) if f not in INTIMACY_FACTS})
+    return [Problem("requires", "names unknown facts", values=unknown, fix=f"use {', '.join(INTIMACY_FACTS)}")] \
+        if unknown else []
+
+
+def _regex_checks(column: str) -> Callable[[pd.DataFrame], list[Problem]]:
+    def check(df: pd.DataFrame) -> list[Problem]:
+        if column not in df.columns:
+            return []
+        bad = []
+        for i, v in df[column].items():
+            if is_blank(v):
+                continue
+            try:
+                re.compile(str(v))
+            except re.error:
+                bad.append((i, v))
+        return [Problem(column, "is not a valid regular expression", rows=file_lines(i for i, _ in bad),
+                        values=[v for _, v in bad], fix="fix the pattern (Python regular-expression syntax)")] if bad else []
+    return check
+
+
+#: Model and table-level checks of each editable table (keyed by table name = file stem).
+TABLES: dict[str, tuple[type[pa.DataFrameModel], Callable[[pd.DataFrame], list[Problem]] | None]] = {
+    "functions": (FunctionsTable, functions_table_checks),
+    "playbook": (PlaybookTable, None),
+    "metric_ladder": (MetricLadderTable, None),
+    "venn_thresholds": (VennThresholdsTable, None),
+    "depth_levels": (DepthLevelsTable, None),
+    "depth_questions": (DepthQuestionsTable, None),
+    "readiness_questions": (ReadinessQuestionsTable, None),
+    "readiness_factors": (ReadinessFactorsTable, None),
+    "readiness_caps": (ReadinessCapsTable, None),
+    "depth_practices": (DepthPracticesTable, None),
+    "intimacy_ladder": (IntimacyLadderTable, intimacy_table_checks),
+    "participation_ladder": (ParticipationLadderTable, _regex_checks("column_pattern")),
+    "answer_synonyms": (AnswerSynonymsTable, _regex_checks("column_pattern")),
+}

@@ -653,7 +653,7 @@ class Segmenter(BaseEstimator):
     # -- using the model
     def _check_fitted(self):
         if not hasattr(self, "cluster_centers_"):
-            raise NotFittedError("This Segmenter is not fitted yet. Call fit(df) before using it.")
+            raise NotFittedError()
 
     def check_columns(self, df: pd.DataFrame, *, source: Any = "<table>") -> None:
         """Raise :class:`ModelInputError` when ``df`` lacks columns the model was trained on."""
@@ -664,9 +664,10 @@ class Segmenter(BaseEstimator):
             hints = [f"'{c}'" + (f" (closest in the file: '{closest(c, df.columns)}')" if closest(c, df.columns) else "")
                      for c in missing]
             raise ModelInputError(
-                f"{source}: the file's columns differ from the ones the segments were trained on. Missing: "
-                f"{', '.join(hints)}. The model needs: {', '.join(self.plan_.features)}. Fix: rename the "
-                "columns (column_map={'Your column': 'model column'}) or re-run the segmentation on this file.")
+                source, f"the file's columns differ from the ones the segments were trained on. Missing: "
+                f"{', '.join(hints)}. The model needs: {', '.join(self.plan_.features)}.", columns=missing,
+                fix="rename the columns (column_map={'Your column': 'model column'}) or re-run the segmentation on "
+                    "this file")
         bad = []
         for c in self.plan_.numeric:
             col = df[c] if c in df.columns else df[norm[_norm_name(c)]]
@@ -676,7 +677,7 @@ class Segmenter(BaseEstimator):
                 idx = col.index[present & nums.isna()]
                 bad.append(f"'{c}' should hold numbers but has text (e.g. {col[idx[0]]!r} on line {idx[0] + 2})")
         if bad:
-            raise ModelInputError(f"{source}: " + "; ".join(bad) + ". Fix: export the answers as numbers.")
+            raise ModelInputError(source, "; ".join(bad) + ".", fix="export the answers as numbers")
 
     def _align(self, df: pd.DataFrame) -> pd.DataFrame:
         norm = {_norm_name(c): c for c in df.columns}
@@ -1127,8 +1128,9 @@ def assignments(model: Segmenter, df: pd.DataFrame) -> pd.DataFrame:
     idc = model.plan_.id_column
     if idc is not None:
         if idc not in df.columns:
-            raise ModelInputError(f"{df.attrs.get('source', '<table>')}: the id column '{idc}' the model was trained "
-                                  "with is missing. Fix: include it, or map your id column onto it with column_map.")
+            raise ModelInputError(df.attrs.get("source", "<table>"), f"the id column '{idc}' the model was trained "
+                                  "with is missing.", columns=[idc],
+                                  fix="include it, or map your id column onto it with column_map")
         out[idc] = df[idc].to_numpy()
     out["segment"] = seg.to_numpy()
     out["segment_name"] = [model.segment_name(s) for s in out["segment"]]

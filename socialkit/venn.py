@@ -37,7 +37,7 @@ import pandas as pd
 
 from . import config, io
 from .charts import PALETTE
-from .exceptions import DataValidationError, ParameterError, Problem
+from .exceptions import DataValidationError, FunctionTableError, ParameterError, Problem
 from .params import closest
 from .schemas import AUDIENCES, NORMS, split_multi
 
@@ -70,10 +70,6 @@ _CRITERIA_TEXT = {
     "centre_reach": "share of the model joined by the most connected initiative",
     "norm_depth": "mean norm level of initiatives (1 content ... 4 collective intelligence)",
 }
-
-
-class FunctionTableError(DataValidationError):
-    """The functions table, or an initiatives table naming functions, does not fit the Venn model."""
 
 
 # --------------------------------------------------------------------------- editable tables

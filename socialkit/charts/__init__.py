@@ -1,6 +1,10 @@
-"""House chart theme and rendering set-up.
+"""Charts: the house theme, rendering set-up, and one module per concept.
 
-Chart functions across the kit return ``alt.Chart`` values and never display or save anything.
+Chart functions live in ``socialkit.charts.<concept>`` (``venn``, ``depth``, ``ladder``,
+``segments``, ``metrics``): each takes the result objects or tidy tables of its domain module and
+returns an ``alt.Chart``; none displays, saves or changes global state. Colours come from the theme
+constants below, never from hex codes in the domain code.
+
 How a chart is rendered is chosen once per context with :func:`use_rendering`:
 
 * ``"static"`` (batch, papermill, export): SVG through vl-convert, no JavaScript, survives in HTML
@@ -17,11 +21,20 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from ..exceptions import ParameterError
+
 THEME = "socialkit"
 #: Colour-blind-safe categorical palette (Okabe-Ito, reordered).
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
-#: Diverging scheme for indices around 100.
+BLUE, ORANGE, GREEN, VERMILION, PURPLE, SKY, YELLOW, BLACK = PALETTE
+#: Meaningful colours: good / caution / bad / neutral, text and rules.
+GOOD, CAUTION, BAD, NEUTRAL = GREEN, ORANGE, VERMILION, "#BBBBBB"
+INK, MUTED, FAINT, RULE, GRID = "#222222", "#555555", "#eeeeee", "#888888", "#e8e8e8"
+#: Light to dark blues for ordered stages (e.g. a ladder).
+BLUES = ["#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5"]
+#: Diverging scheme for indices around 100; sequential scheme for counts and scores.
 DIVERGING = "redblue"
+SEQUENTIAL = "blues"
 MAX_CHART_ROWS = 5000
 FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
 
@@ -33,10 +46,10 @@ def _socialkit_theme() -> alt.theme.ThemeConfig:
             "font": FONT,
             "view": {"continuousWidth": 420, "continuousHeight": 280, "stroke": None},
             "range": {"category": PALETTE},
-            "axis": {"labelFontSize": 11, "titleFontSize": 12, "grid": True, "gridColor": "#e8e8e8",
-                     "domainColor": "#888", "tickColor": "#888"},
+            "axis": {"labelFontSize": 11, "titleFontSize": 12, "grid": True, "gridColor": GRID,
+                     "domainColor": RULE, "tickColor": RULE},
             "legend": {"labelFontSize": 11, "titleFontSize": 12},
-            "title": {"fontSize": 14, "anchor": "start", "color": "#222"},
+            "title": {"fontSize": 14, "anchor": "start", "color": INK},
             "header": {"labelFontSize": 11, "titleFontSize": 12},
         }
     }
@@ -49,7 +62,7 @@ def use_rendering(mode: str = "static") -> str:
     through :func:`socialkit.setup_notebook`).
     """
     if mode not in ("static", "interactive"):
-        raise ValueError(f"mode must be 'static' or 'interactive'. Got {mode!r} instead.")
+        raise ParameterError("mode", f"must be 'static' or 'interactive'. Got {mode!r} instead.", owner="use_rendering")
     alt.theme.enable(THEME)
     if mode == "interactive":
         alt.renderers.enable("jupyter", offline=True)
@@ -60,7 +73,7 @@ def use_rendering(mode: str = "static") -> str:
 
 def to_svg(chart: alt.TopLevelMixin) -> str:
     """Render a chart to an SVG string offline (vl-convert), e.g. for an HTML index page."""
-    import vl_convert as vlc
+    import vl_convert as vlc  # starts a JavaScript runtime: only when a chart is actually rendered
 
     with alt.theme.enable(THEME):
         spec = chart.to_dict()
@@ -70,3 +83,9 @@ def to_svg(chart: alt.TopLevelMixin) -> str:
 def sample_for_chart(df: pd.DataFrame, n: int = MAX_CHART_ROWS, *, random_state: int = 0) -> pd.DataFrame:
     """At most ``n`` rows of ``df`` (a seeded random sample), so a chart never hits the row limit."""
     return df if len(df) <= n else df.sample(n=n, random_state=random_state)
+
+
+def message_chart(text: str, title: str = "", *, width: int = 420) -> alt.Chart:
+    """A chart that only says something (shown where there is nothing to draw)."""
+    return (alt.Chart(pd.DataFrame({"text": [text]})).mark_text(align="left", fontSize=12, color=MUTED)
+            .encode(text="text:N").properties(width=width, height=40, title=title))

@@ -1,0 +1,148 @@
+"""The kit's editable tables, loaded in one place.
+
+Every table in ``socialkit/data/`` (business functions, the goal -> tactic playbook, the metric
+ladder, the questionnaires, readiness caps, ladders, thresholds, answer synonyms) is read here,
+validated by its pandera model (:data:`socialkit.schemas.TABLES`), tidied, and cached: a table is
+read again only when its file changes (modification time or size). Domain functions receive tables
+as arguments; their defaults come from :func:`load`, and no domain module opens a file itself.
+
+Where a table comes from (:func:`table_path`): ``SOCIALKIT_TABLES`` when set, else
+``data/tables/<file>`` in the working folder when the analyst keeps an edited copy there (``socialkit
+init`` lays one out), else the copy shipped with the kit.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Any, Callable
+
+import pandas as pd
+
+from . import config, io
+from .exceptions import ParameterError
+from .schemas import TABLES
+from .text import closest, key, split_multi
+
+#: File name of each table.
+FILES = {name: f"{name}.csv" for name in TABLES}
+
+_CACHE: dict[tuple, pd.DataFrame] = {}
+_LOCK = threading.Lock()
+
+
+def table_path(name: str) -> Path:
+    """Where table ``name`` is read from (see the module docstring)."""
+    _check_name(name)
+    return config.table_file(FILES[name])
+
+
+def load(name: str, path: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Table ``name`` (a key of :data:`FILES`), validated and tidied; ``path`` reads a custom table
+    in any supported format instead (e.g. an organisation's own functions table). Cached by file,
+    modification time and size; each call returns its own copy."""
+    _check_name(name)
+    source = Path(path) if path not in (None, "") else table_path(name)
+    try:
+        stat = source.stat()
+        cache_key = (name, str(source.resolve()), stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        cache_key = None  # let the reader raise its clear "file not found" error
+    with _LOCK:
+        hit = _CACHE.get(cache_key) if cache_key else None
+    if hit is None:
+        hit = check(name, io.read_table(source), source=source)
+        if cache_key:
+            with _LOCK:
+                _CACHE[cache_key] = hit
+    return hit.copy()
+
+
+def check(name: str, table: pd.DataFrame, *, source: Any = None) -> pd.DataFrame:
+    """Validate a table given as a DataFrame against the model of ``name`` and tidy it (ids
+    normalised, defaults filled, list columns split); raises DataValidationError listing every problem."""
+    _check_name(name)
+    source = source or table.attrs.get("source", f"<{name} table>")
+    valid = io.validate(table, name, source=source)
+    out = _PREPARE.get(name, lambda df: df)(valid.reset_index(drop=True))
+    out.attrs = {"source": str(source)}
+    return out
+
+
+def clear_cache() -> None:
+    """Forget every cached table (the next :func:`load` reads the files again)."""
+    with _LOCK:
+        _CACHE.clear()
+
+
+def _check_name(name: str) -> None:
+    if name not in TABLES:
+        raise ParameterError("table", f"must be one of {', '.join(TABLES)}. Got {name!r} instead.",
+                             suggestion=closest(name, TABLES))
+
+
+# --------------------------------------------------------------------------- tidying per table
+
+
+def _strip(df: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    for c in columns:
+        if c in df.columns:
+            df[c] = df[c].astype("string").str.strip().astype(object).where(df[c].notna(), "")
+    return df
+
+
+def _by_order(df: pd.DataFrame) -> pd.DataFrame:
+    return df.sort_values("order", kind="stable").reset_index(drop=True)
+
+
+def _functions(df: pd.DataFrame) -> pd.DataFrame:
+    df["function"] = df["function"].map(key)
+    if "label" not in df.columns:
+        df["label"] = df["function"]
+    df["label"] = [str(lab).strip() if not pd.isna(lab) and str(lab).strip() else fid
+                   for lab, fid in zip(df["label"], df["function"])]
+    if "description" not in df.columns:
+        df["description"] = ""
+    return df
+
+
+def _questions(df: pd.DataFrame) -> pd.DataFrame:
+    df = _strip(df, *[c for c in df.columns if c != "weight"])
+    df["weight"] = df["weight"].fillna(1.0).astype(float) if "weight" in df.columns else 1.0
+    return df
+
+
+def _metric_ladder(df: pd.DataFrame) -> pd.DataFrame:
+    if "aggregate" not in df.columns:
+        df["aggregate"] = "sum"
+    if "label" not in df.columns:
+        df["label"] = df["metric"]
+    df["aggregate"] = df["aggregate"].fillna("sum").astype(str)
+    df["label"] = df["label"].fillna(df["metric"]).astype(str)
+    return _strip(df, "becomes", "aliases")
+
+
+def _intimacy(df: pd.DataFrame) -> pd.DataFrame:
+    df["requires"] = df["requires"].map(split_multi)
+    return _by_order(_strip(df, "stage", "label"))
+
+
+def _participation(df: pd.DataFrame) -> pd.DataFrame:
+    df = _strip(df, "rung", "label", "column_pattern")
+    df["implies"] = df["implies"].map(split_multi) if "implies" in df.columns else [[] for _ in range(len(df))]
+    return _by_order(df)
+
+
+_PREPARE: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
+    "functions": _functions,
+    "depth_questions": _questions,
+    "readiness_questions": _questions,
+    "depth_levels": lambda df: _by_order(_strip(df, "level", "label", "kind")),
+    "readiness_factors": lambda df: _by_order(_strip(df, "factor", "label")),
+    "depth_practices": lambda df: _by_order(_strip(df, "practice", "label")),
+    "readiness_caps": lambda df: _strip(df, "factor", "max_level", "rule"),
+    "metric_ladder": _metric_ladder,
+    "intimacy_ladder": _intimacy,
+    "participation_ladder": _participation,
+}
