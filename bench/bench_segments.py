@@ -77,6 +77,7 @@ def pipeline(path: str, truth_path: str, queue) -> None:
     from socialkit import io
     from socialkit import segments as sg
     from socialkit.charts import THEME, to_svg
+    from socialkit.charts import segments as charts
 
     alt.theme.enable(THEME)
     steps: dict[str, float] = {}
@@ -100,12 +101,12 @@ def pipeline(path: str, truth_path: str, queue) -> None:
     lap("stability")
     prof = sg.profile(model, df, profile_columns=plan.profile_columns)
     lap("profile")
-    charts = [sg.k_selection_chart(model.k_scores_, chosen=model.k_), sg.sizes_chart(prof.sizes),
-              sg.index_heatmap(prof.index), sg.projection_chart(sg.projection(model, df)),
-              sg.stability_chart(stable), sg.composition_chart(prof.composition),
-              sg.participation_chart(prof.participation)]
-    chart_rows = [sum(len(v) for v in c.to_dict().get("datasets", {}).values()) for c in charts]
-    svg_bytes = sum(len(to_svg(c)) for c in charts)
+    made = [charts.k_selection_chart(model.k_scores_, chosen=model.k_), charts.sizes_chart(prof.sizes),
+            charts.index_heatmap(prof.index), charts.projection_chart(sg.projection(model, df)),
+            charts.stability_chart(stable), charts.composition_chart(prof.composition),
+            charts.participation_chart(prof.participation)]
+    chart_rows = [sum(len(v) for v in c.to_dict().get("datasets", {}).values()) for c in made]
+    svg_bytes = sum(len(to_svg(c)) for c in made)
     lap("charts")
     total = time.perf_counter() - start
     peak = _peak_mb()

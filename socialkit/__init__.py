@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+import importlib
+
 from .exceptions import SocialKitError
 
 __version__ = "0.1.0"
 __all__ = ["SocialKitError", "__version__", "setup_notebook"]
 
-_SUBMODULES = {"batch", "charts", "config", "depth", "execute", "export", "index", "io", "kernels", "ladder",
-               "metrics", "panels", "params", "samples", "schemas", "segments", "venn", "compare", "summary"}
+_SUBMODULES = {"activation", "batch", "charts", "compare", "config", "depth", "execute", "export", "findings",
+               "functions", "index", "io", "kernels", "ladder", "metrics", "panels", "params", "report", "samples",
+               "schemas", "secrets", "segments", "summary", "tables", "text", "venn", "workspace"}
 
 
 def __getattr__(name: str):
     """``sk.venn``, ``sk.io`` ... import on first use, so ``import socialkit as sk`` stays fast."""
     if name in _SUBMODULES:
-        import importlib
-
         return importlib.import_module(f"{__name__}.{name}")
     raise AttributeError(f"module 'socialkit' has no attribute {name!r}")
 
@@ -25,6 +26,7 @@ def setup_notebook(namespace, notebook: str):
 
     Returns the validated parameters as a dict, plus ``interactive`` resolved to a bool.
     """
+    # altair and the parameter machinery load here, not on `import socialkit` (the command line stays fast)
     from .charts import use_rendering
     from .params import check_parameters, is_interactive
 

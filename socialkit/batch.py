@@ -40,11 +40,17 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import yaml
 
-from . import io
-from . import config
+import multiprocessing as mp
+from concurrent.futures import ProcessPoolExecutor, as_completed
+
+from . import __version__, config, io, tables
 from .config import sample_brands
-from .exceptions import ManifestError, NotebookExecutionError, ParametersError, SocialKitError
-from .params import find_notebook, notebook_parameters
+from .index import write_index
+from .kernels import WarmKernelPool
+from .exceptions import ExportError, KernelDiedError, ManifestError, ParametersError, SocialKitError
+from .execute import prepare
+from .report import run_report
+from .params import find_notebook, notebook_parameters, parse_value
 from .secrets import mask
 from .text import closest
 
@@ -188,8 +194,6 @@ def _as_list(value: Any, key: str, source: str) -> list:
 
 
 def _job(row: Mapping, common: Mapping, base: Path, run_dir: Path, export: tuple, spec: Mapping, source: str) -> Job:
-    from .execute import prepare
-
     where = f"line {row['_line']}" if "_line" in row else f"{row['notebook']}"
     nb_path = find_notebook(_resolve(row["notebook"], base) if str(row["notebook"]).endswith(".ipynb") else row["notebook"])
     declared = notebook_parameters(nb_path)
@@ -223,8 +227,6 @@ def _resolve(value: str, base: Path) -> Path:
 
 
 def _yaml_value(v: str) -> Any:
-    from .cli import parse_value
-
     return parse_value(v.strip())
 
 
@@ -234,8 +236,6 @@ def _yaml_value(v: str) -> Any:
 def job_hash(job: Job) -> str:
     """Hash of what a report depends on: the notebook, its parameters, its input files, the kit's
     editable tables and version, and how it is exported."""
-    from . import __version__, tables  # tables imports pandas: only when a hash is computed
-
     h = hashlib.sha256()
     h.update(Path(job.notebook).read_bytes())
     h.update(json.dumps(job.parameters, sort_keys=True, default=str).encode())
@@ -284,8 +284,6 @@ _POOL = None
 def _warm_pool():
     global _POOL
     if _POOL is None:
-        from .kernels import WarmKernelPool
-
         _POOL = WarmKernelPool(preimport=True)
     return _POOL
 
@@ -294,9 +292,6 @@ def run_job(job: Job, *, warm: bool = True) -> JobResult:
     """Execute and export one report; never raises for a failing notebook (the result says so).
 
     A dead kernel is retried once with a fresh kernel; a failing cell or a timeout is not."""
-    from .execute import execute
-    from .exceptions import KernelDiedError
-
     start = time.perf_counter()
     digest = job_hash(job)
     result = JobResult(job.label, "failed", hash=digest)
@@ -305,25 +300,25 @@ def run_job(job: Job, *, warm: bool = True) -> JobResult:
         result.attempts = attempt
         try:
             km = _warm_pool().take() if warm else None
-            execution = execute(job.notebook, job.parameters, output=nb_out, kernel_manager=km,
-                                timeout=job.timeout, notebook_timeout=job.timeout, raise_on_error=False)
-        except Exception as exc:  # kernel start-up or set-up failures: this report fails, the batch goes on
+            report = run_report(job.notebook, job.parameters, output=nb_out, formats=job.export,
+                                pdf_engine=job.pdf_engine, timeout=job.timeout, notebook_timeout=job.timeout,
+                                kernel_manager=km, raise_on_error=False)
+        except ExportError as exc:
+            result.outputs = [str(nb_out)] if nb_out.is_file() else []
+            result.error = f"export failed: {exc}"
+            break
+        except Exception as exc:  # kernel start-up, set-up or exporter failures: this report fails, the batch goes on
+            result.outputs = [str(nb_out)] if nb_out.is_file() else []
             result.error = f"{type(exc).__name__}: {exc}"
             break
-        err = execution.error
+        err = report.error
         if isinstance(err, KernelDiedError) and not err.timed_out and attempt == 1:
             continue
-        result.outputs = [str(nb_out)]
+        result.outputs = [str(p) for p in report.outputs]
         if err is not None:
             result.error = f"{err.ename}: {err.evalue} (cell {err.cell_index}; partial notebook kept)"
-            break
-        try:
-            result.outputs += [str(p) for p in _export(job, execution.nb)]
+        else:
             result.status = "ok"
-        except SocialKitError as exc:
-            result.error = f"export failed: {exc}"
-        except Exception as exc:  # exporters raise many types; the notebook itself is kept
-            result.error = f"export failed: {type(exc).__name__}: {exc}"
         break
     result.seconds = round(time.perf_counter() - start, 2)
     record = {**asdict(result), "notebook": job.notebook, "brand": job.brand,
@@ -333,31 +328,33 @@ def run_job(job: Job, *, warm: bool = True) -> JobResult:
     return result
 
 
-def report_title(job: Job) -> str:
-    return f"{job.name.split('_', 1)[-1].replace('_', ' ').capitalize()}: {job.brand}"
-
-
-def _export(job: Job, nb) -> list[Path]:
-    from .export import html_to_pdf, notebook_to_html
-
-    meta = {"brand": job.brand, "notebook": job.name,
-            **{k: str(v) for k, v in job.parameters.items() if k not in job.secrets and k != "brand"}}
-    html = notebook_to_html(nb, title=report_title(job), meta=meta, secrets=job.secrets)
-    written = []
-    if "html" in job.export:
-        written.append(io.write_text(job.output("html"), html))
-    if "pdf" in job.export:
-        written.append(html_to_pdf(html, job.output("pdf"), engine=job.pdf_engine))
-    return written
-
-
 # --------------------------------------------------------------------------- engines
+
+
+#: Registered batch engines: name -> class taking ``(workers=..., scheduler=...)``.
+ENGINES: dict[str, type["Engine"]] = {}
+
+
+def register_engine(name: str) -> Callable[[type["Engine"]], type["Engine"]]:
+    """Class decorator adding a batch engine to :data:`ENGINES` under ``name`` (as PDF engines are
+    registered with :func:`socialkit.export.register_pdf_engine`). An engine's ``run(jobs)`` yields a
+    :class:`JobResult` per job as it finishes; ``close()`` releases what it started."""
+    def decorate(cls: type["Engine"]) -> type["Engine"]:
+        cls.name = name
+        ENGINES[name] = cls
+        return cls
+
+    return decorate
 
 
 class Engine:
     """Runs jobs and yields results as they finish."""
 
     name = "engine"
+
+    def __init__(self, workers: int = 2, scheduler: str | None = None):
+        self.workers = max(1, int(workers))
+        self.scheduler = scheduler
 
     def run(self, jobs: list[Job]) -> Iterator[JobResult]:  # pragma: no cover - interface
         raise NotImplementedError
@@ -366,10 +363,9 @@ class Engine:
         pass
 
 
+@register_engine("serial")
 class SerialEngine(Engine):
     """In this process, one report after another (for debugging and tiny runs)."""
-
-    name = "serial"
 
     def run(self, jobs):
         for job in jobs:
@@ -382,18 +378,11 @@ class SerialEngine(Engine):
             _POOL = None
 
 
+@register_engine("local")
 class LocalEngine(Engine):
     """Worker processes on this machine (default)."""
 
-    name = "local"
-
-    def __init__(self, workers: int = 2):
-        self.workers = max(1, int(workers))
-
     def run(self, jobs):
-        import multiprocessing as mp
-        from concurrent.futures import ProcessPoolExecutor, as_completed
-
         pool = ProcessPoolExecutor(max_workers=min(self.workers, len(jobs)), mp_context=mp.get_context("spawn"),
                                    initializer=_worker_init)
         try:
@@ -412,28 +401,28 @@ def _worker_init() -> None:
         pass
 
 
+@register_engine("dask")
 class DaskEngine(Engine):
     """A Dask distributed cluster: ``scheduler`` address, or a LocalCluster of ``workers`` processes."""
 
-    name = "dask"
-
-    def __init__(self, scheduler: str | None = None, workers: int = 2):
-        from distributed import Client, LocalCluster
+    def __init__(self, workers: int = 2, scheduler: str | None = None):
+        super().__init__(workers, scheduler)
+        from distributed import Client, LocalCluster  # optional and slow to import: only for this engine
 
         self.cluster = None
         if scheduler:
             self.client = Client(scheduler, timeout="30s")
         else:
-            self.cluster = LocalCluster(n_workers=max(1, int(workers)), threads_per_worker=1, processes=True,
+            self.cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
                                         dashboard_address=None, silence_logs=40)
             self.client = Client(self.cluster)
 
     def run(self, jobs):
-        from distributed import as_completed
+        from distributed import as_completed as finished  # optional (see __init__)
 
         futures = {self.client.submit(run_job, job, pure=False, key=f"report-{i}-{safe_name(job.label)}"): job
                    for i, job in enumerate(jobs)}
-        for fut in as_completed(list(futures)):
+        for fut in finished(list(futures)):
             yield _result_or_failure(fut, futures[fut])
 
     def close(self):
@@ -456,14 +445,13 @@ def _result_or_failure(fut, job: Job) -> JobResult:
 
 
 def make_engine(kind: str = "local", *, workers: int = 2, scheduler: str | None = None) -> Engine:
-    """The engine for ``kind`` (local, dask or serial); a scheduler address implies dask."""
-    if scheduler or kind == "dask":
-        return DaskEngine(scheduler, workers)
-    if kind == "serial":
-        return SerialEngine()
-    if kind == "local":
-        return LocalEngine(workers)
-    raise ManifestError("--engine", f"unknown engine {kind!r}", fix="use local, dask or serial")
+    """The registered engine ``kind`` (local, dask, serial, or one added with :func:`register_engine`);
+    a scheduler address implies dask."""
+    name = "dask" if scheduler else kind
+    if name not in ENGINES:
+        raise ManifestError("--engine", f"unknown engine {kind!r}", fix=f"use one of {', '.join(sorted(ENGINES))}"
+                            + (f" (did you mean {closest(kind, ENGINES)!r}?)" if closest(kind, ENGINES) else ""))
+    return ENGINES[name](workers=workers, scheduler=scheduler)
 
 
 # --------------------------------------------------------------------------- the batch
@@ -509,7 +497,5 @@ def run_batch(jobs: list[Job], *, engine: Engine | None = None, resume: bool = F
     run_dir = Path(jobs[0].out_dir).parent
     summary = BatchSummary(run_dir, results, round(time.perf_counter() - start, 2))
     if index:
-        from .index import write_index
-
         write_index(run_dir, jobs)
     return summary

@@ -1,7 +1,11 @@
 """The ``socialkit`` command: a thin layer over the functions the notebooks call.
 
-Errors raised on purpose (:class:`SocialKitError`) print as a clear message and exit 1;
-``--debug`` shows the full traceback instead.
+Errors raised on purpose (:class:`SocialKitError`) print as a clear message and exit 1; usage
+mistakes (an unknown command, a missing argument) print the usage with the closest command and exit
+2; ``--debug`` shows the full traceback instead.
+
+Each command imports what it needs when it runs: ``socialkit --help`` must not wait for pandas,
+scikit-learn and Jupyter to load.
 """
 
 from __future__ import annotations
@@ -12,16 +16,33 @@ from pathlib import Path
 from typing import Any, List, Optional
 
 import typer
-import yaml
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from typer.core import TyperGroup
 
 from .exceptions import SocialKitError
+from .params import find_notebook, notebook_parameters, parse_value
+from .text import closest
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+
+class _SuggestingGroup(TyperGroup):
+    """Commands that answer a mistyped name with the closest command ("Did you mean 'init'?")."""
+
+    def resolve_command(self, ctx, args):
+        try:
+            return super().resolve_command(ctx, args)
+        except typer.TyperException as exc:
+            hint = closest(args[0], self.list_commands(ctx)) if args else None
+            message = str(getattr(exc, "message", ""))
+            if hint and message.startswith("No such command") and "Did you mean" not in message:
+                exc.message = f"{exc.message} Did you mean '{hint}'?"
+            raise
+
+
+app = typer.Typer(cls=_SuggestingGroup, add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Social strategy notebooks: validate inputs, run and batch reports, export them offline.")
-segment_app = typer.Typer(no_args_is_help=True, help="Score new respondents into fitted segments.")
+segment_app = typer.Typer(cls=_SuggestingGroup, no_args_is_help=True, help="Score new respondents into fitted segments.")
 app.add_typer(segment_app, name="segment")
 console = Console()
 err_console = Console(stderr=True)
@@ -31,15 +52,6 @@ _state = {"debug": False}
 @app.callback()
 def _main(debug: bool = typer.Option(False, "--debug", help="Show full tracebacks on errors.")) -> None:
     _state["debug"] = debug
-
-
-def parse_value(text: str) -> Any:
-    """A command-line value as YAML (3 -> int, true -> bool, [a, b] -> list), else the text itself."""
-    try:
-        value = yaml.safe_load(text)
-    except yaml.YAMLError:
-        return text
-    return value if value is None or isinstance(value, (bool, int, float, list, dict)) else text
 
 
 def parse_pairs(args: list[str]) -> dict[str, Any]:
@@ -65,10 +77,20 @@ def parse_column_map(pairs: list[str] | None) -> dict[str, str]:
 
 
 @app.command()
+def init(folder: Path = typer.Argument(..., help="Folder to lay out (created if needed)."),
+         force: bool = typer.Option(False, "--force", help="Overwrite files the kit would write there.")) -> None:
+    """Lay out a working folder: notebooks, sample data, editable tables, a demo manifest, a README."""
+    # imported when the command runs: `socialkit --help` stays fast
+    from .workspace import init as lay_out
+
+    written = lay_out(folder, force=force)
+    console.print(f"[green]ok[/green]: {len(written)} files written in {folder}")
+    console.print(f"next: cd {folder} && socialkit batch manifests/demo.yml   (or: jupyter lab notebooks/)")
+
+
+@app.command()
 def params(notebook: str = typer.Argument(..., help="Notebook path or name, e.g. 01_social_business_venn.")) -> None:
     """List a notebook's parameters: name, type, default and help."""
-    from .params import find_notebook, notebook_parameters
-
     table = Table(title=str(find_notebook(notebook)))
     for col in ("name", "type", "default", "help"):
         table.add_column(col)
@@ -80,26 +102,25 @@ def params(notebook: str = typer.Argument(..., help="Notebook path or name, e.g.
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def run(ctx: typer.Context,
         notebook: str = typer.Argument(..., help="Notebook path or name. Parameters: -p NAME VALUE (repeatable; VALUE is read as YAML)."),
-        output: Optional[Path] = typer.Option(None, "-o", "--output", help="Executed notebook (default reports/<notebook>.ipynb)."),
+        output: Optional[Path] = typer.Option(None, "-o", "--output", help="Executed notebook (default <reports dir>/<notebook>.ipynb)."),
+        reports_dir: Optional[Path] = typer.Option(None, "--reports-dir", help="Where reports go (default reports/ in this folder)."),
         html: bool = typer.Option(True, "--html/--no-html", help="Also export an offline HTML report next to it."),
+        pdf: bool = typer.Option(False, "--pdf", help="Also export a PDF report next to it."),
+        pdf_engine: str = typer.Option("weasyprint", "--pdf-engine", help="PDF engine: weasyprint or chromium."),
         timeout: Optional[float] = typer.Option(None, help="Seconds a single cell may run.")) -> None:
-    """Validate parameters, execute a notebook with papermill, and export it."""
-    from .config import REPORTS_DIR
-    from .execute import execute
+    """Validate parameters, execute a notebook, and export it (the same pipeline as a batch report)."""
+    # imported when the command runs: `socialkit --help` stays fast
+    from .config import reports_dir as default_reports_dir
+    from .report import run_report
 
     values = parse_pairs(list(ctx.args))
     stem = Path(notebook).stem
-    output = output or REPORTS_DIR / f"{stem}.ipynb"
+    output = output or (reports_dir or default_reports_dir()) / f"{stem}.ipynb"
+    formats = [f for f, on in (("html", html), ("pdf", pdf)) if on]
     with console.status(f"running {stem} ..."):
-        result = execute(notebook, values, output=output, timeout=timeout)
-    console.print(f"executed notebook: {output}")
-    if html:
-        from .export import export_notebook
-
-        meta = {k: str(v) for k, v in result.parameters.items() if k not in result.secrets}
-        page = export_notebook(output, to="html", title=stem.replace("_", " "), meta=meta,
-                               secrets=result.secrets)
-        console.print(f"HTML report: {page}")
+        report = run_report(notebook, values, output=output, formats=formats, pdf_engine=pdf_engine, timeout=timeout)
+    for path in report.outputs:
+        console.print(f"{path.suffix.lstrip('.')}: {path}")
 
 
 @app.command()
@@ -107,6 +128,7 @@ def validate(file: Path = typer.Argument(..., help="CSV, Excel or Parquet file."
              kind: str = typer.Option(..., "--kind", "-k", help="initiatives | assessment | readiness | programmes | audience | posts | objectives"),
              map_: Optional[List[str]] = typer.Option(None, "--map", help="'Their column=contract_column' (repeatable).")) -> None:
     """Check a file against its data contract; report every problem at once."""
+    # imported when the command runs: `socialkit --help` stays fast
     from . import io
 
     df = io.load(file, kind, column_map=parse_column_map(map_))
@@ -114,21 +136,24 @@ def validate(file: Path = typer.Argument(..., help="CSV, Excel or Parquet file."
 
 
 @app.command()
-def samples(regenerate: bool = typer.Option(False, "--regenerate", help="Rewrite data/samples from the seeded generator.")) -> None:
-    """List the bundled sample brands (or regenerate them)."""
-    from .config import SAMPLES_DIR, sample_brands
+def samples(regenerate: bool = typer.Option(False, "--regenerate", help="Rewrite the samples from the seeded generator.")) -> None:
+    """List the sample brands (or regenerate them)."""
+    # imported when the command runs: `socialkit --help` stays fast
+    from .config import sample_brands, samples_dir
 
+    root = samples_dir()
     if regenerate:
+        # imported when the command runs: `socialkit --help` stays fast
         from .samples import generate
 
-        for path in generate(SAMPLES_DIR):
+        for path in generate(root):
             console.print(f"wrote {path}")
-    table = Table(title=f"sample brands in {SAMPLES_DIR}")
+    table = Table(title=f"sample brands in {root}")
     for col in ("brand", "label", "business model", "files"):
         table.add_column(col)
     for brand in sample_brands():
-        meta = json.loads((SAMPLES_DIR / brand / "brand.json").read_text(encoding="utf-8"))
-        files = ", ".join(sorted(p.name for p in (SAMPLES_DIR / brand).iterdir() if p.suffix == ".csv"))
+        meta = json.loads((root / brand / "brand.json").read_text(encoding="utf-8"))
+        files = ", ".join(sorted(p.name for p in (root / brand).iterdir() if p.suffix == ".csv"))
         table.add_row(brand, meta.get("label", ""), meta.get("business_model", ""), files)
     console.print(table)
 
@@ -142,6 +167,7 @@ def export(notebook: Path = typer.Argument(..., help="An executed .ipynb."),
            secret: Optional[List[str]] = typer.Option(None, "--secret", help="Parameter whose value must not appear (repeatable)."),
            timeout: float = typer.Option(120, help="Seconds the PDF engine may take.")) -> None:
     """Export an executed notebook to offline HTML or PDF, code hidden."""
+    # imported when the command runs: `socialkit --help` stays fast
     from .export import export_notebook
 
     path = export_notebook(notebook, to=to, out=output, engine=engine, title=title, secrets=secret or (),
@@ -155,15 +181,16 @@ def batch(manifest: Path = typer.Argument(..., help="YAML manifest or CSV of par
           scheduler: Optional[str] = typer.Option(None, help="Dask scheduler address (tcp://host:8786): run on that cluster."),
           engine: str = typer.Option("local", help="local (worker processes), dask (a local Dask cluster) or serial."),
           resume: bool = typer.Option(False, "--resume", help="Re-run only reports that are missing, failed or changed."),
-          run_name: Optional[str] = typer.Option(None, "--run", help="Run folder under reports/ (default: the manifest's)."),
-          reports_dir: Optional[Path] = typer.Option(None, "--reports-dir", help="Where runs are written (default reports/).")) -> None:
+          run_name: Optional[str] = typer.Option(None, "--run", help="Run folder under the reports folder (default: the manifest's)."),
+          reports_dir: Optional[Path] = typer.Option(None, "--reports-dir", help="Where runs are written (default reports/ in this folder).")) -> None:
     """Run many reports in parallel, export them, and write an index page."""
+    # imported when the command runs: `socialkit --help` stays fast
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    # imported when the command runs: `socialkit --help` stays fast
     from .batch import load_manifest, make_engine, run_batch
-    from .config import REPORTS_DIR
 
-    jobs = load_manifest(manifest, reports_dir=reports_dir or REPORTS_DIR, run=run_name)
+    jobs = load_manifest(manifest, reports_dir=reports_dir, run=run_name)
     console.print(f"{len(jobs)} reports validated; engine: {scheduler or engine}, workers: {workers}")
     marks = {"ok": "[green]ok[/green]", "failed": "[red]FAILED[/red]", "skipped": "[dim]up to date[/dim]"}
     with Progress(TextColumn("[bold]reports"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -195,14 +222,15 @@ def segment_score(model: Path = typer.Argument(..., help="A model saved by the s
                   output: Optional[Path] = typer.Option(None, "-o", "--output", help="Assignments file (.csv or .parquet)."),
                   map_: Optional[List[str]] = typer.Option(None, "--map", help="'Their column=model column' (repeatable).")) -> None:
     """Score new respondents into the segments of a fitted model."""
-    from .segments import score_file
+    # imported when the command runs: `socialkit --help` stays fast
+    from .activation import score_file
 
     out = score_file(model, file, output, column_map=parse_column_map(map_) or None)
     console.print(f"assignments: {out}")
 
 
 def main() -> None:
-    """Entry point: run the app, turning SocialKitError into a clean message and exit code 1."""
+    """Entry point: run the app; SocialKitError -> its message and exit 1, usage mistakes -> usage and exit 2."""
     try:
         code = app(standalone_mode=False)  # returns the exit code of typer.Exit
         sys.exit(code if isinstance(code, int) else 0)
@@ -213,14 +241,17 @@ def main() -> None:
         sys.exit(1)
     except (typer.Exit, SystemExit) as exc:
         sys.exit(getattr(exc, "exit_code", getattr(exc, "code", 0)))
-    except Exception as exc:  # click usage errors and unexpected failures
-        import click
-
-        if isinstance(exc, click.ClickException):
+    except typer.Abort:
+        sys.exit(130)
+    except typer.TyperException as exc:  # usage errors (unknown command or option, missing argument)
+        if hasattr(exc, "show"):
             exc.show()
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Abort):
-            sys.exit(130)
+            sys.exit(getattr(exc, "exit_code", 2))
+        raise
+    except KeyboardInterrupt:
+        err_console.print("stopped")
+        sys.exit(130)
+    except Exception as exc:  # a bug: say so plainly
         if _state["debug"]:
             raise
         err_console.print(f"[bold red]unexpected error:[/bold red] {type(exc).__name__}: {escape(str(exc))}\n"

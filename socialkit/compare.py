@@ -10,24 +10,23 @@ from typing import Sequence
 
 import pandas as pd
 
-from . import config, io
+from . import config, depth, io, metrics, venn
+from .charts import to_svg
+from .charts.venn import quadrant_chart
 
 
 def _load(brand: str, kind: str) -> pd.DataFrame:
-    return io.load(config.sample_path(brand, kind), kind)
+    defaults = {"channel": "all channels"} if kind == "posts" else None
+    return io.load(config.sample_path(brand, kind), kind, defaults=defaults)
 
 
 def scope_value(brands: Sequence[str]) -> pd.DataFrame:
     """Venn scores of each brand (one row per brand; see :func:`socialkit.venn.compare`)."""
-    from . import venn
-
     return venn.compare({b: _load(b, "initiatives") for b in brands})
 
 
 def depth_table(brands: Sequence[str]) -> pd.DataFrame:
     """Overall depth, social media vs social business, and the main limiting factor per brand."""
-    from . import depth
-
     rows = []
     for b in brands:
         res = depth.assess(_load(b, "assessment"), _load(b, "readiness"))
@@ -42,28 +41,23 @@ def depth_table(brands: Sequence[str]) -> pd.DataFrame:
 def measurement_table(brands: Sequence[str]) -> pd.DataFrame:
     """Measurement maturity per brand: share of the vanity -> business ladder measured on the
     business side, and the top finding."""
-    from . import metrics
-
     rows = []
     for b in brands:
-        posts = metrics.prepare_posts(io.read_table(config.sample_path(b, "posts")))
+        posts = _load(b, "posts")
         cov = metrics.ladder_coverage(posts)
-        findings = metrics.measurement_findings(posts).table
+        findings = metrics.measurement_findings(posts)
         rows.append({"brand": b, "business coverage": f"{cov['business_coverage'].mean():.0%}",
                      "rungs with business metrics": int((cov["business_coverage"] > 0).sum()),
-                     "top finding": findings["finding"].iloc[0] if len(findings) else "none"})
+                     "top finding": findings[0].text if len(findings) else "none"})
     return pd.DataFrame(rows)
 
 
 def brand_comparison(brands: Sequence[str]) -> list[tuple[str, str]]:
     """Sections comparing ``brands``: scope vs value, depth, measurement maturity."""
-    from . import venn
-    from .charts import to_svg
-
     sv = scope_value(brands)
     table = sv.assign(**{c: sv[c].map("{:.0%}".format) for c in ("scope", "integration", "value", "audience_reach")})
     return [
-        ("Scope vs value (Venn model)", to_svg(venn.quadrant_chart(sv)) + table.to_html(index=False)),
+        ("Scope vs value (Venn model)", to_svg(quadrant_chart(sv)) + table.to_html(index=False)),
         ("How deep: relationship depth and its limits", depth_table(brands).to_html(index=False)),
         ("Measurement maturity: vanity to business metrics", measurement_table(brands).to_html(index=False)),
     ]

@@ -33,6 +33,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import nbformat
+from nbconvert import HTMLExporter
+from traitlets.config import Config
 
 from . import io
 from .config import PACKAGE_DIR
@@ -156,9 +158,6 @@ def notebook_to_html(nb: nbformat.NotebookNode, *, title: str, meta: Mapping[str
     Code inputs are hidden, the ``injected-parameters`` and ``parameters`` cells removed, charts
     kept as inline SVG, and the page loads nothing from the network (no ``<script>`` at all).
     """
-    from nbconvert import HTMLExporter
-    from traitlets.config import Config
-
     names = set(secrets) | secret_names(nb)
     extra = {v for v in map(str, secret_values) if len(v) >= MIN_SECRET_LENGTH}
     values = sorted(set(find_secret_values(nb, names, meta=meta)) | extra, key=lambda s: (-len(s), s))
@@ -172,8 +171,13 @@ def notebook_to_html(nb: nbformat.NotebookNode, *, title: str, meta: Mapping[str
 
     config = Config()
     config.NbConvertBase.display_data_priority = DISPLAY_PRIORITY
-    exporter = HTMLExporter(config=config, template_name=TEMPLATE_NAME,
-                            extra_template_basedirs=[str(TEMPLATES_DIR)])
+    try:
+        exporter = HTMLExporter(config=config, template_name=TEMPLATE_NAME,
+                                extra_template_basedirs=[str(TEMPLATES_DIR)])
+    except ValueError as exc:  # nbconvert's own 'lab' template (the base of ours) is not installed
+        raise ExportError(f"the '{TEMPLATE_NAME}' report template could not be loaded ({exc})",
+                          fix="install nbconvert with its templates into this environment "
+                              "(pip install nbconvert), or check JUPYTER_PATH") from exc
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
@@ -358,7 +362,7 @@ def html_to_pdf(html: str, out_path: str | os.PathLike, *, engine: str = "weasyp
 
 def _offline_fetcher():
     """WeasyPrint URL fetcher that only accepts inline ``data:`` URLs: nothing from disk or network."""
-    from weasyprint import URLFetcher
+    from weasyprint import URLFetcher  # optional engine: imported only when it prints
 
     return URLFetcher(allowed_protocols={"data"})
 
@@ -370,7 +374,7 @@ def weasyprint_pdf(html: str, out_path: Path, *, timeout: float = DEFAULT_TIMEOU
     Runs in this process, so ``timeout`` is not enforced; WeasyPrint loads only ``data:`` URLs here.
     """
     try:
-        import weasyprint
+        import weasyprint  # needs the Pango library: imported only when this engine prints
     except (ImportError, OSError) as exc:
         raise EngineUnavailableError(
             "weasyprint", f"cannot be imported ({type(exc).__name__}: {exc}).",

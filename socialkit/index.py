@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Iterable
 
 from . import io
+from .config import sample_brands
 
 _CSS = """
 body{font-family:DejaVu Sans,Helvetica,Arial,sans-serif;margin:2em auto;max-width:1100px;color:#222}
@@ -34,7 +35,7 @@ def _records(run_dir: Path, jobs: Iterable) -> list[dict]:
 
 def comparison_sections(brands: list[str]) -> list[tuple[str, str]]:
     """(title, html) sections comparing sample brands; each analysis contributes what it can."""
-    from .compare import brand_comparison
+    from .compare import brand_comparison  # runs every analysis: loaded only when brands are compared
 
     try:
         return brand_comparison(brands)
@@ -57,8 +58,6 @@ def write_index(run_dir: str | os.PathLike, jobs: list) -> Path:
         body.append(f"<tr><td>{e(r['brand'])}</td><td>{e(r['notebook'])}</td><td class=\"{e(r['status'])}\">{status}</td>"
                     f"<td>{e(str(r['seconds']))}</td><td>{links}</td></tr>")
     body.append("</table>")
-    from .config import sample_brands
-
     # compare only brands whose reports read the sample files (a job with its own *_path files
     # would otherwise be compared on data it did not use)
     own_files = {j.brand for j in jobs if any(k.endswith("_path") and v for k, v in j.parameters.items())}

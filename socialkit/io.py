@@ -374,9 +374,10 @@ def _to_dates(s: pd.Series, present: pd.Series) -> tuple[pd.Series, pd.Series, s
         warnings.simplefilter("ignore", UserWarning)  # pandas warns when it swaps day and month itself
         try:
             parsed = pd.to_datetime(txt.where(rest), errors="coerce", format="mixed", dayfirst=dayfirst)
-            if not pd.api.types.is_datetime64_any_dtype(parsed):
-                raise TypeError("mixed time zones")
-        except (ValueError, OverflowError, TypeError):  # one odd cell must not hide the others
+        except (ValueError, OverflowError, TypeError):
+            parsed = None
+        if parsed is None or not pd.api.types.is_datetime64_any_dtype(parsed):  # an odd cell or mixed time
+            # zones must not hide the other cells: parse one by one
             parsed = pd.Series([_one_date(v, dayfirst) for v in txt.where(rest)], index=s.index,
                                dtype="datetime64[ns]")
     vals = vals.where(~rest, parsed)

@@ -19,7 +19,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 
-from .zygote import PRELOAD
+from .zygote import PRELOAD, ForkedKernelManager, Zygote
 
 KERNEL_NAME = "python3"
 #: Run in a plain (not forked) warm kernel before it is handed to a report: the zygote's module
@@ -42,8 +42,6 @@ _ZYGOTE_LOCK = threading.Lock()
 def _zygote():
     """This process's kernel zygote (started on first use, stopped at exit)."""
     global _ZYGOTE
-    from .zygote import Zygote
-
     with _ZYGOTE_LOCK:
         if _ZYGOTE is None or _ZYGOTE.proc.poll() is not None:
             _ZYGOTE = Zygote()
@@ -65,8 +63,6 @@ def start_kernel(*, preimport: bool = False, cwd: str | None = None, timeout: fl
     died while it waits for output."""
     if preimport and _can_fork():
         try:
-            from .zygote import ForkedKernelManager
-
             return _start(ForkedKernelManager(_zygote(), kernel_name=KERNEL_NAME), preimport=False, cwd=cwd,
                           timeout=timeout)
         except Exception:

@@ -3,7 +3,7 @@
 ocean (public networks) -> farm (private, profile-based communities) -> store (content and
 engagement create opt-in buying) -> tank (insight into demographics *and psychographics*) -> bowl
 (those insights personalise the experience online and offline). The stages, what each requires and
-the next step from each live in ``data/intimacy_ladder.csv``.
+the next step from each live in the editable ``intimacy_ladder`` table (:func:`socialkit.tables.load`).
 
 Placement rule: each stage lists the observable facts it requires (column ``requires``; ocean
 requires nothing). A programme or audience segment sits on the **highest stage whose required facts
@@ -23,51 +23,32 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-import altair as alt
 import numpy as np
 import pandas as pd
 
-from . import io
-from .config import data_file
-from .exceptions import DataValidationError, ParameterError, Problem
-from .schemas import split_multi
+from . import tables
+from .exceptions import ParameterError
+from .schemas import INTIMACY_FACTS
+from .text import TRUE_WORDS, is_blank
 
 #: Observable facts, in the order the ladder uses them.
-FACTS = ("public_network", "private_community", "opt_in", "psychographic_insight", "personalised")
+FACTS = INTIMACY_FACTS
 FACT_LABELS = {
     "public_network": "public network", "private_community": "private community", "opt_in": "opt-in",
     "psychographic_insight": "psychographic insight", "personalised": "personalisation",
 }
 
 
-_BLUES = ["#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5"]
-
-
-def load_ladder() -> pd.DataFrame:
-    """The ladder stages (stage, order, label, description, next_step, requires as a list), by order."""
-    path = data_file("intimacy_ladder.csv")
-    df = io.read_table(path)
-    missing = [c for c in ("stage", "order", "label", "next_step", "requires") if c not in df.columns]
-    if missing:
-        raise DataValidationError(path, "intimacy ladder", [Problem(c, "required column is missing",
-                                  fix="restore the column in socialkit/data/intimacy_ladder.csv") for c in missing])
-    df["order"] = df["order"].astype(int)
-    df["requires"] = df["requires"].map(split_multi)
-    unknown = sorted({f for req in df["requires"] for f in req if f not in FACTS})
-    if unknown:
-        raise DataValidationError(path, "intimacy ladder", [Problem("requires", "names unknown facts",
-                                  values=unknown, fix=f"use {', '.join(FACTS)}")])
-    return df.sort_values("order").reset_index(drop=True)
-
-
 def _truth(value: Any, threshold: float) -> bool:
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+    """Whether a fact holds: booleans as given, numbers (shares) from ``threshold`` up, text when it
+    reads as yes (:data:`socialkit.text.TRUE_WORDS`); missing values do not hold."""
+    if is_blank(value):
         return False
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
     if isinstance(value, (int, float, np.integer, np.floating)):
         return float(value) >= threshold
-    return str(value).strip().lower() in {"true", "t", "yes", "y", "1", "x"}
+    return str(value).strip().lower() in TRUE_WORDS
 
 
 def place_segment(facts: Mapping[str, Any], *, name: str = "segment", threshold: float = 0.5,
@@ -75,7 +56,7 @@ def place_segment(facts: Mapping[str, Any], *, name: str = "segment", threshold:
     """Place one programme or audience segment from its facts (booleans, or shares 0..1 compared
     with ``threshold``); missing facts count as not holding. Returns a dict with name, stage, order,
     label, next_step, missing_for_next, note and one boolean per fact."""
-    ladder = load_ladder() if ladder is None else ladder
+    ladder = tables.load("intimacy_ladder") if ladder is None else ladder
     if not 0 < threshold <= 1:
         raise ParameterError("threshold", f"must be in (0, 1]. Got {threshold!r} instead.", owner="place_segment")
     held = {f: _truth(facts.get(f), threshold) for f in FACTS}
@@ -121,7 +102,7 @@ def place(df: pd.DataFrame, *, id_column: str = "programme", threshold: float = 
     if id_column not in df.columns:
         raise ParameterError("id_column", f"must name a column of the table (its columns: "
                              f"{', '.join(map(str, df.columns))}). Got {id_column!r} instead.", owner="place")
-    ladder = load_ladder() if ladder is None else ladder
+    ladder = tables.load("intimacy_ladder") if ladder is None else ladder
     rows = []
     for rec in df.to_dict("records"):
         out = place_segment(rec, name=rec[id_column], threshold=threshold, ladder=ladder)
@@ -144,36 +125,9 @@ def place_segments(segments: pd.DataFrame, *, id_column: str = "segment", thresh
 
 def stage_counts(placed: pd.DataFrame, *, id_column: str = "programme", ladder: pd.DataFrame | None = None) -> pd.DataFrame:
     """Programmes per stage (every stage listed, zeros included): stage, order, label, n, names."""
-    ladder = load_ladder() if ladder is None else ladder
+    ladder = tables.load("intimacy_ladder") if ladder is None else ladder
     rows = []
     for s in ladder.itertuples(index=False):
         names = placed.loc[placed["stage"] == s.stage, id_column].astype(str).tolist()
-        rows.append({"stage": s.stage, "order": s.order, "label": s.label, "n": len(names), "names": ", ".join(names)})
+        rows.append({"stage": s.stage, "order": int(s.order), "label": s.label, "n": len(names), "names": ", ".join(names)})
     return pd.DataFrame(rows)
-
-
-def ladder_chart(placed: pd.DataFrame, *, id_column: str = "programme", ladder: pd.DataFrame | None = None) -> alt.LayerChart:
-    """The ladder as a funnel: one band per stage (widest = ocean, narrowest = bowl) with the
-    programmes placed on each stage written beside it."""
-    ladder = load_ladder() if ladder is None else ladder
-    counts = stage_counts(placed, id_column=id_column, ladder=ladder)
-    n = len(counts)
-    rank = np.arange(n)
-    counts["half"] = 50 - 30 * rank / max(n - 1, 1)  # 50 (ocean) narrowing to 20 (bowl)
-    counts["left"] = -counts["half"]
-    counts["stage_text"] = counts["label"] + " (" + counts["n"].astype(str) + ")"
-    counts["names_text"] = counts["names"].where(counts["names"] != "", "-")
-    y = alt.Y("label:N", sort=counts["label"].tolist(), title=None, axis=None)
-    x_scale = alt.Scale(domain=[-50, 150])
-    funnel = alt.Chart(counts).mark_bar(height=alt.RelativeBandSize(0.85)).encode(
-        x=alt.X("left:Q", scale=x_scale, axis=None), x2="half:Q", y=y,
-        color=alt.Color("order:O", legend=None, scale=alt.Scale(range=_BLUES)),
-        tooltip=["label", "n", "names"])
-    stage_text = alt.Chart(counts).mark_text(fontWeight="bold", color="#111").encode(
-        x=alt.X("zero:Q", scale=x_scale), y=y, text="stage_text:N").transform_calculate(zero="0")
-    names = alt.Chart(counts).mark_text(align="left", dx=6, color="#222", limit=330).encode(
-        x=alt.X("start:Q", scale=x_scale), y=y, text="names_text:N").transform_calculate(start="52")
-    return (funnel + stage_text + names).properties(
-        title=alt.Title("From ocean to fish bowl: where each programme sits",
-                        subtitle="Each stage is more intimate and more about the client's interests than the product"),
-        width=620, height=alt.Step(40))

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
+import yaml
+
 from . import config
 from .exceptions import ParameterError, ParametersError
 from .text import closest
@@ -306,3 +308,14 @@ def is_interactive(value: Any = "auto") -> bool:
     if os.environ.get("SOCIALKIT_BATCH"):
         return False
     return bool(os.environ.get("JPY_SESSION_NAME"))
+
+
+def parse_value(text: str) -> Any:
+    """A parameter value written as text (command line, CSV manifest) read as YAML: ``3`` -> int,
+    ``true`` -> bool, ``[a, b]`` -> list, ``{a: 1}`` -> dict; anything else stays the text itself."""
+    try:
+        value = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return text
+    return value if value is None or isinstance(value, (bool, int, float, list, dict)) else text
+

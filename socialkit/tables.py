@@ -64,8 +64,11 @@ def check(name: str, table: pd.DataFrame, *, source: Any = None) -> pd.DataFrame
     normalised, defaults filled, list columns split); raises DataValidationError listing every problem."""
     _check_name(name)
     source = source or table.attrs.get("source", f"<{name} table>")
-    valid = io.validate(table, name, source=source)
-    out = _PREPARE.get(name, lambda df: df)(valid.reset_index(drop=True))
+    valid = io.validate(table, name, source=source).reset_index(drop=True)
+    for column, spec in TABLES[name][0].to_schema().columns.items():  # whole numbers read as floats
+        if str(spec.dtype).startswith("int") and column in valid.columns and valid[column].notna().all():
+            valid[column] = valid[column].astype(int)
+    out = _PREPARE.get(name, lambda df: df)(valid)
     out.attrs = {"source": str(source)}
     return out
 
@@ -90,6 +93,11 @@ def _strip(df: pd.DataFrame, *columns: str) -> pd.DataFrame:
         if c in df.columns:
             df[c] = df[c].astype("string").str.strip().astype(object).where(df[c].notna(), "")
     return df
+
+
+def _lists(cells: pd.Series) -> pd.Series:
+    """A multi-valued column as Python lists (object dtype: pandas would otherwise make Arrow lists)."""
+    return pd.Series([split_multi(v) for v in cells], index=cells.index, dtype=object)
 
 
 def _by_order(df: pd.DataFrame) -> pd.DataFrame:
@@ -124,13 +132,13 @@ def _metric_ladder(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _intimacy(df: pd.DataFrame) -> pd.DataFrame:
-    df["requires"] = df["requires"].map(split_multi)
+    df["requires"] = _lists(df["requires"])
     return _by_order(_strip(df, "stage", "label"))
 
 
 def _participation(df: pd.DataFrame) -> pd.DataFrame:
     df = _strip(df, "rung", "label", "column_pattern")
-    df["implies"] = df["implies"].map(split_multi) if "implies" in df.columns else [[] for _ in range(len(df))]
+    df["implies"] = _lists(df["implies"] if "implies" in df.columns else pd.Series("", index=df.index))
     return _by_order(df)
 
 

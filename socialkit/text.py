@@ -15,8 +15,6 @@ import difflib
 import re
 from typing import Any, Iterable
 
-import pandas as pd
-
 #: Separators accepted inside a multi-valued cell ("marketing; sales", "marketing|sales").
 MULTI_SEP = r"\s*[;|,]\s*"
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -57,7 +55,7 @@ def closest(word: Any, candidates: Iterable[Any], cutoff: float = 0.6) -> str | 
 
 def is_blank(value: Any) -> bool:
     """True for None, NaN, pandas' missing values and text that is only spaces."""
-    if value is None or value is pd.NA or value is pd.NaT:
+    if value is None or type(value).__name__ in ("NAType", "NaTType"):  # pandas' NA and NaT, without importing pandas
         return True
     if isinstance(value, float) and value != value:
         return True
@@ -91,11 +89,13 @@ def shorten(text: Any, limit: int = 60) -> str:
     text = " ".join(str(text).split())
     if len(text) <= limit:
         return text
-    cut = text[:limit + 1].rsplit(" ", 1)[0].rstrip(" ,;:-")
-    if not cut or len(cut) < limit // 3:
-        cut = text.split(" ", 1)[0]
-        return cut if cut == text else cut + "\u2026"
-    return cut + "\u2026"
+    kept = ""
+    for word in text.split(" "):
+        if len(f"{kept} {word}".strip()) > limit:
+            break
+        kept = f"{kept} {word}".strip()
+    kept = (kept or text.split(" ", 1)[0]).rstrip(" ,;:-")
+    return kept if kept == text else kept + "\u2026"
 
 
 #: Cell texts read as yes / no (compared after trimming and lower-casing).

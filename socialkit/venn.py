@@ -20,46 +20,34 @@ initiative ``i`` touches function ``f``).
   intelligence 4) of initiatives with a norm; **highest norm** = max level
 * **audience reach** = audiences reached (customers, partners, employees) / 3
 
-The functions table, the goal -> tactic playbook and the metric ladder are editable data files
-(``socialkit/data/functions.csv``, ``playbook.csv``, ``metric_ladder.csv``).
+The functions table, the goal -> tactic playbook, the metric ladder and the classification
+thresholds are editable tables (``functions``, ``playbook``, ``metric_ladder``,
+``venn_thresholds``): :mod:`socialkit.tables` loads them, functions here take them as arguments
+and default to the kit's cached copy. The charts of these results are in
+:mod:`socialkit.charts.venn`.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
-import altair as alt
 import numpy as np
 import pandas as pd
 
-from . import config, io
-from .charts import PALETTE
+from . import tables
 from .exceptions import DataValidationError, FunctionTableError, ParameterError, Problem
-from .params import closest
-from .schemas import AUDIENCES, NORMS, split_multi
+from .findings import Markdown
+from .functions import functions_table, labels as function_labels, lookup as function_lookup
+from .functions import resolve as resolve_function, suggestion as function_suggestion
+from .schemas import AUDIENCES, NORMS, blank_and_repeated
+from .text import closest, file_lines, key, split_multi, words
 
 #: Level of each norm of social technologies, in rising order (DOMAIN.md section 7).
 NORM_LEVELS = {norm: level for level, norm in enumerate(NORMS, start=1)}
 #: Labels of the three classes, from least to most integrated.
 CLASSES = ("social media desk", "coordinated", "social business")
-
-#: Minimum score for each class (every criterion of a class must be met, and those of the class below).
-def load_thresholds(path: str | os.PathLike | None = None) -> dict[str, dict[str, float]]:
-    """Classification thresholds (class -> criterion -> minimum) from ``venn_thresholds.csv``,
-    an editable table: a class is reached when every one of its criteria is at its minimum."""
-    source = path or config.data_file("venn_thresholds.csv")
-    table = io.read_table(source)
-    missing = [c for c in ("class", "criterion", "minimum") if c not in table.columns]
-    if missing:
-        raise DataValidationError(source, "venn thresholds", [Problem(c, "required column is missing", fix=(
-            "the table needs the columns class, criterion, minimum")) for c in missing])
-    out: dict[str, dict[str, float]] = {}
-    for cls, criterion, minimum in zip(table["class"], table["criterion"], table["minimum"]):
-        out.setdefault(str(cls), {})[str(criterion)] = float(minimum)
-    return out
 
 _CRITERIA_TEXT = {
     "scope": "share of the model's functions that social reaches",
@@ -72,84 +60,7 @@ _CRITERIA_TEXT = {
 }
 
 
-# --------------------------------------------------------------------------- editable tables
-
-
-def _key(text: Any) -> str:
-    """Normalised name for matching: lower case, runs of non-alphanumerics become one '_'."""
-    return re.sub(r"[^0-9a-z]+", "_", str(text).strip().lower()).strip("_")
-
-
-def load_functions(path: str | os.PathLike | None = None) -> pd.DataFrame:
-    """The table of business functions (columns ``function``, ``label``, ``description``).
-
-    ``path`` is a custom table (CSV, Excel or Parquet); by default the kit's ten functions
-    (``socialkit/data/functions.csv``). Only the ``function`` column (the id) is required.
-    """
-    source = path if path not in (None, "") else config.data_file("functions.csv")
-    return check_functions(io.read_table(source), source=source)
-
-
-def check_functions(functions: pd.DataFrame, *, source: Any = "<functions table>") -> pd.DataFrame:
-    """Validate a functions table and return a clean copy (ids normalised, labels filled)."""
-    if "function" not in functions.columns:
-        hint = closest("function", list(functions.columns))
-        raise FunctionTableError(source, "functions", [Problem(
-            "function", "required column 'function' (the function id) is missing",
-            fix=f"rename '{hint}' to 'function'" if hint else "add a 'function' column of short ids, e.g. 'marketing'")])
-    out = functions.copy()
-    ids = out["function"].map(lambda v: "" if pd.isna(v) else _key(v))
-    problems = _blank_and_repeated(out["function"], ids, blank=("blank function id",
-                                   "give every function a short id, e.g. 'customer_service'"),
-                                   repeated=("function ids must be unique", "remove or rename the repeated functions"))
-    if out.empty:
-        problems.append(Problem(None, "has no functions", fix="list at least two business functions"))
-    if problems:
-        raise FunctionTableError(source, "functions", problems)
-    out["function"] = ids.astype(str)
-    if "label" not in out.columns:
-        out["label"] = out["function"]
-    out["label"] = [str(lab) if pd.notna(lab) and str(lab).strip() else fid
-                    for lab, fid in zip(out["label"], out["function"])]
-    if "description" not in out.columns:
-        out["description"] = ""
-    return out.reset_index(drop=True)
-
-
-def load_playbook(path: str | os.PathLike | None = None) -> pd.DataFrame:
-    """The goal -> tactic playbook (columns ``goal_id``, ``goal``, ``tactic``, ``functions``)."""
-    source = path if path not in (None, "") else config.data_file("playbook.csv")
-    table = io.read_table(source)
-    missing = [c for c in ("goal_id", "goal", "tactic", "functions") if c not in table.columns]
-    if missing:
-        raise DataValidationError(source, "playbook", [Problem(c, f"required column '{c}' is missing",
-                                  fix="the playbook needs goal_id, goal, tactic and functions columns") for c in missing])
-    return table
-
-
-def load_metric_ladder(path: str | os.PathLike | None = None) -> pd.DataFrame:
-    """The vanity -> business metric ladder, read and checked by :func:`socialkit.metrics.load_ladder`."""
-    from .metrics import load_ladder
-
-    return load_ladder(path if path not in (None, "") else None)
-
-
 # --------------------------------------------------------------------------- checks and membership
-
-
-def _blank_and_repeated(raw: pd.Series, keys: pd.Series, *, blank: tuple[str, str],
-                        repeated: tuple[str, str]) -> list[Problem]:
-    """Problems for blank keys and for keys given more than once (``blank``/``repeated`` are
-    (check, fix) texts); lines are file lines of ``raw``'s rows."""
-    problems = []
-    empty = keys == ""
-    if empty.any():
-        problems.append(Problem(raw.name, blank[0], rows=[int(i) + 2 for i in raw.index[empty]], fix=blank[1]))
-    dup = keys.duplicated(keep=False) & ~empty
-    if dup.any():
-        problems.append(Problem(raw.name, repeated[0], rows=[int(i) + 2 for i in raw.index[dup]],
-                                values=raw[dup].tolist(), fix=repeated[1]))
-    return problems
 
 
 def check_initiatives(initiatives: pd.DataFrame) -> None:
@@ -165,7 +76,7 @@ def check_initiatives(initiatives: pd.DataFrame) -> None:
             "initiative", "required column 'initiative' is missing",
             fix=f"pass column_map={{'{hint}': 'initiative'}}" if hint else "add a column naming each initiative")])
     names = initiatives["initiative"].map(lambda v: "" if pd.isna(v) else str(v).strip().lower())
-    problems = _blank_and_repeated(
+    problems = blank_and_repeated(
         initiatives["initiative"], names, blank=("blank initiative name", "give every initiative a name"),
         repeated=("duplicate initiative names (each initiative must be listed once)",
                   "merge the repeated rows into one (list all their functions in one cell, separated by ';') "
@@ -174,40 +85,38 @@ def check_initiatives(initiatives: pd.DataFrame) -> None:
         raise DataValidationError(source, "initiatives", problems)
 
 
-def resolve_functions(initiatives: pd.DataFrame, functions: pd.DataFrame) -> pd.Series:
+def resolve_functions(initiatives: pd.DataFrame, functions: pd.DataFrame | None = None) -> pd.Series:
     """The model function ids each initiative touches, as lists (index of ``initiatives``).
 
     A cell may name a function by its id or its label, ignoring case, spaces and punctuation
-    ("Customer service" -> ``customer_service``). A name that is in neither raises
-    :class:`FunctionTableError` naming the function, the initiative and its line, with the closest
-    known function as a suggestion.
+    ("Customer service" -> ``customer_service``; see :mod:`socialkit.functions`). A name that is in
+    neither raises :class:`~socialkit.exceptions.FunctionTableError` naming the function, the
+    initiative and its line, with the closest known function as a suggestion. ``functions``
+    defaults to the kit's table.
     """
-    functions = check_functions(functions)
-    lookup = {_key(f): f for f in functions["function"]}
-    lookup.update({_key(lab): f for lab, f in zip(functions["label"], functions["function"]) if _key(lab) not in lookup})
+    functions = functions_table(functions)
+    table = function_lookup(functions)
     col = initiatives["functions"] if "functions" in initiatives.columns else pd.Series(pd.NA, index=initiatives.index)
     resolved, unknown = {}, {}
     for idx, cell in col.items():
         ids = []
         for name in split_multi(cell):
-            fid = lookup.get(_key(name))
+            fid = resolve_function(name, functions, table=table)
             if fid is None:
                 unknown.setdefault(name, []).append(idx)
             elif fid not in ids:
                 ids.append(fid)
         resolved[idx] = ids
     if unknown:
-        known = list(functions["function"]) + list(functions["label"])
         problems = []
         for name, rows in unknown.items():
-            hint = closest(name, known)
-            hint_id = lookup.get(_key(hint)) if hint else None
+            hint = function_suggestion(name, functions)
             who = ", ".join(f"'{initiatives.at[r, 'initiative']}'" for r in rows[:5])
             problems.append(Problem(
                 "functions", f"function '{name}' (initiative {who}) is not in the functions table",
-                rows=[int(r) + 2 for r in rows], values=[name],
+                rows=file_lines(rows), values=[name],
                 fix=("add it to the functions table (functions_path, columns function,label) or correct the spelling"
-                     + (f": did you mean '{hint_id}'?" if hint_id else f"; known functions: {', '.join(functions['function'])}"))))
+                     + (f": did you mean '{hint}'?" if hint else f"; known functions: {', '.join(functions['function'])}"))))
         raise FunctionTableError(initiatives.attrs.get("source", "<initiatives>"), "initiatives", problems)
     return pd.Series(resolved, index=initiatives.index, dtype=object)
 
@@ -221,19 +130,18 @@ def select_initiatives(initiatives: pd.DataFrame, *, exclude_status: Iterable[st
     return initiatives[~status.isin(excluded)].copy()
 
 
-def membership(initiatives: pd.DataFrame, functions: pd.DataFrame) -> pd.DataFrame:
+def membership(initiatives: pd.DataFrame, functions: pd.DataFrame | None = None) -> pd.DataFrame:
     """The N x F membership matrix: one bool row per initiative (indexed by name), one column per
-    function id in the order of the functions table. An initiative with no functions is a row of
-    False. Duplicate initiatives and unknown functions raise (see :func:`check_initiatives`,
-    :func:`resolve_functions`)."""
+    function id in the order of the functions table (default: the kit's). An initiative with no
+    functions is a row of False. Duplicate initiatives and unknown functions raise (see
+    :func:`check_initiatives`, :func:`resolve_functions`)."""
     check_initiatives(initiatives)
-    functions = check_functions(functions)
+    functions = functions_table(functions)
     lists = resolve_functions(initiatives, functions)
     ids = list(functions["function"])
-    m = pd.DataFrame([[f in lists[i] for f in ids] for i in initiatives.index], columns=ids,
-                     index=pd.Index(initiatives["initiative"].astype(str).str.strip().tolist(), name="initiative"),
-                     dtype=bool)
-    return m
+    return pd.DataFrame([[f in lists[i] for f in ids] for i in initiatives.index], columns=ids,
+                        index=pd.Index(initiatives["initiative"].astype(str).str.strip().tolist(), name="initiative"),
+                        dtype=bool)
 
 
 # --------------------------------------------------------------------------- scores
@@ -295,8 +203,7 @@ def function_status(m: pd.DataFrame, functions: pd.DataFrame | None = None) -> p
                      "joined_with": "; ".join(partners), "status": status})
     out = pd.DataFrame(rows)
     if functions is not None:
-        labels = check_functions(functions).set_index("function")["label"]
-        out.insert(1, "label", out["function"].map(labels))
+        out.insert(1, "label", out["function"].map(function_labels(functions_table(functions))))
     return out
 
 
@@ -312,17 +219,13 @@ def unreached(m: pd.DataFrame) -> list[str]:
     return st.loc[st["status"] == "unreached", "function"].tolist()
 
 
-def _norm_text(text: Any) -> str:
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", str(text).lower().replace("-", " ").replace("_", " ")).split())
-
-
 def _alias_pattern(alias: str) -> re.Pattern:
-    words = _norm_text(alias).split()
-    if words and words[-1].endswith("s") and len(words[-1]) > 3:
-        words[-1] = words[-1][:-1] + "s?"  # "followers" also matches "follower growth"
-    elif words:
-        words[-1] = words[-1] + "s?"
-    return re.compile(r"\b" + r"\s+".join(words) + r"\b")
+    parts = words(alias).split()
+    if parts and parts[-1].endswith("s") and len(parts[-1]) > 3:
+        parts[-1] = parts[-1][:-1] + "s?"  # "followers" also matches "follower growth"
+    elif parts:
+        parts[-1] = parts[-1] + "s?"
+    return re.compile(r"\b" + r"\s+".join(parts) + r"\b")
 
 
 def kpi_kind(kpis: pd.Series, ladder: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -337,9 +240,10 @@ def kpi_kind(kpis: pd.Series, ladder: pd.DataFrame | None = None) -> pd.DataFram
     * "unlisted": names no ladder metric (e.g. "time to hire"); counted as measurable, listed so the
       analyst can add it to the ladder.
 
-    Aliases match whole words, ignoring case, hyphens and a plural 's'.
+    Aliases match whole words, ignoring case, hyphens and a plural 's'. ``ladder`` defaults to the
+    kit's metric ladder.
     """
-    ladder = load_metric_ladder() if ladder is None else ladder
+    ladder = tables.load("metric_ladder") if ladder is None else ladder
     entries = []
     for _, row in ladder.iterrows():
         aliases = split_multi(row.get("aliases")) + [str(row["metric"])]
@@ -347,7 +251,7 @@ def kpi_kind(kpis: pd.Series, ladder: pd.DataFrame | None = None) -> pd.DataFram
             entries.append((str(row["kind"]).strip().lower(), str(row["metric"]), _alias_pattern(alias)))
     kinds, metrics = [], []
     for value in kpis:
-        text = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else _norm_text(value)
+        text = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else words(value)
         if not text:
             kinds.append("missing")
             metrics.append("")
@@ -380,8 +284,7 @@ def value(initiatives: pd.DataFrame, *, ladder: pd.DataFrame | None = None) -> f
 
 def norm_levels(initiatives: pd.DataFrame) -> pd.Series:
     """Norm level of each initiative (content 1 ... collective intelligence 4; NaN when blank)."""
-    norms = _text_col(initiatives, "norm").str.lower().str.replace(" ", "_")
-    return norms.map(NORM_LEVELS).astype("float64")
+    return _text_col(initiatives, "norm").map(key).map(NORM_LEVELS).astype("float64")
 
 
 def norm_depth(initiatives: pd.DataFrame) -> float:
@@ -421,9 +324,17 @@ def audience_table(initiatives: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- classification
 
 
-def _thresholds(thresholds: Mapping[str, Mapping[str, float]] | None) -> dict[str, dict[str, float]]:
-    merged = {lvl: dict(v) for lvl, v in load_thresholds().items()}
-    for level, crit in (thresholds or {}).items():
+def class_thresholds(overrides: Mapping[str, Mapping[str, float]] | None = None, *,
+                     table: pd.DataFrame | None = None) -> dict[str, dict[str, float]]:
+    """Minimum score of each criterion for each class (class -> criterion -> minimum): the
+    ``venn_thresholds`` table (columns ``class``, ``criterion``, ``minimum``; default: the kit's
+    cached table) with ``overrides`` (same shape) applied. A class is reached when every one of its
+    criteria is at its minimum. An unknown class or criterion in ``overrides`` raises ParameterError."""
+    table = tables.load("venn_thresholds") if table is None else table
+    merged: dict[str, dict[str, float]] = {}
+    for level, criterion, minimum in zip(table["class"], table["criterion"], table["minimum"]):
+        merged.setdefault(str(level), {})[str(criterion)] = float(minimum)
+    for level, crit in (overrides or {}).items():
         if level not in merged:
             raise ParameterError("thresholds", f"has an unknown class {level!r}; use {list(merged)}.",
                                  suggestion=closest(level, merged))
@@ -435,19 +346,21 @@ def _thresholds(thresholds: Mapping[str, Mapping[str, float]] | None) -> dict[st
     return merged
 
 
-def classify(measures: Mapping[str, float], *, thresholds: Mapping[str, Mapping[str, float]] | None = None
-             ) -> tuple[str, pd.DataFrame]:
+def classify(measures: Mapping[str, float], *, thresholds: Mapping[str, Mapping[str, float]] | None = None,
+             threshold_table: pd.DataFrame | None = None) -> tuple[str, pd.DataFrame]:
     """Classify an organisation from its scores and show why.
 
     "coordinated" when every criterion of that class is met (default: scope >= 0.4 and
     integration >= 0.25); "social business" when, in addition, every criterion of that class is met
     (default: scope >= 0.7, integration >= 0.5, value >= 0.5, audience reach >= 2/3, highest
-    norm >= 3, i.e. community); otherwise "social media desk".
+    norm >= 3, i.e. community); otherwise "social media desk". The minimums are those of
+    ``threshold_table`` (default: the kit's cached ``venn_thresholds`` table), with ``thresholds``
+    overriding some of them (see :func:`class_thresholds`).
 
     Returns the class and a reasons table: ``class``, ``criterion``, ``score``, ``threshold``,
     ``met`` and ``reason`` (a sentence).
     """
-    rules = _thresholds(thresholds)
+    rules = class_thresholds(thresholds, table=threshold_table)
     rows = []
     for level, crit in rules.items():
         for name, minimum in crit.items():
@@ -456,7 +369,7 @@ def classify(measures: Mapping[str, float], *, thresholds: Mapping[str, Mapping[
             fmt = (lambda v: f"{v:.0f}") if name in ("highest_norm",) else (lambda v: f"{v:.0%}")
             rows.append({"class": level, "criterion": name, "score": got, "threshold": minimum, "met": met,
                          "reason": f"{name.replace('_', ' ')} {fmt(got)} {'>=' if met else '<'} {fmt(minimum)}: "
-                                   f"{_CRITERIA_TEXT[name]}"})
+                                   f"{_CRITERIA_TEXT.get(name, name.replace('_', ' '))}"})
     reasons = pd.DataFrame(rows)
     coordinated = reasons.loc[reasons["class"] == "coordinated", "met"].all()
     business = coordinated and reasons.loc[reasons["class"] == "social business", "met"].all()
@@ -470,14 +383,14 @@ def classify(measures: Mapping[str, float], *, thresholds: Mapping[str, Mapping[
 def match_goal(goal: Any, playbook: pd.DataFrame) -> str | None:
     """The playbook ``goal_id`` a goal text refers to: its goal_id or goal text (ignoring case and
     punctuation), else the closest playbook goal text (similarity >= 0.75), else None."""
-    key = _key(goal)
-    if not key:
+    goal_key = key(goal)
+    if not goal_key:
         return None
     for gid, text in zip(playbook["goal_id"], playbook["goal"]):
-        if key in (_key(gid), _key(text)):
+        if goal_key in (key(gid), key(text)):
             return str(gid)
-    texts = {_key(t): str(g) for g, t in zip(playbook["goal_id"], playbook["goal"])}
-    hit = closest(key, list(texts), cutoff=0.75)
+    texts = {key(t): str(g) for g, t in zip(playbook["goal_id"], playbook["goal"])}
+    hit = closest(goal_key, list(texts), cutoff=0.75)
     return texts[hit] if hit else None
 
 
@@ -554,12 +467,12 @@ def initiative_table(initiatives: pd.DataFrame, m: pd.DataFrame, *, ladder: pd.D
     """One row per initiative: functions touched, count, goal, KPI kind (see :func:`kpi_kind`), whether
     it has business value (goal and measurable KPI), the business metric a vanity KPI should become,
     norm and level, audience, owner and status."""
-    ladder = load_metric_ladder() if ladder is None else ladder
+    ladder = tables.load("metric_ladder") if ladder is None else ladder
     kpi = _text_col(initiatives, "kpi")
     kinds = kpi_kind(kpi, ladder)
     goal = _text_col(initiatives, "goal")
     becomes = dict(zip(ladder["metric"].astype(str), ladder.get("becomes", pd.Series(dtype=object))))
-    out = pd.DataFrame({
+    return pd.DataFrame({
         "initiative": m.index.astype(str),
         "functions": ["; ".join(m.columns[row]) for row in m.to_numpy()],
         "n_functions": m.sum(axis=1).astype(int).to_numpy(),
@@ -576,21 +489,24 @@ def initiative_table(initiatives: pd.DataFrame, m: pd.DataFrame, *, ladder: pd.D
         "owner": _text_col(initiatives, "owner").to_numpy(),
         "status": _text_col(initiatives, "status").to_numpy(),
     })
-    return out
 
 
 def analyse(initiatives: pd.DataFrame, functions: pd.DataFrame | None = None, *,
             playbook: pd.DataFrame | None = None, ladder: pd.DataFrame | None = None,
             exclude_status: Iterable[str] = ("retired",),
-            thresholds: Mapping[str, Mapping[str, float]] | None = None) -> VennResult:
+            thresholds: Mapping[str, Mapping[str, float]] | None = None,
+            threshold_table: pd.DataFrame | None = None) -> VennResult:
     """Run the whole Venn model on an initiatives table (see the module docstring for formulas).
 
-    ``functions``, ``playbook`` and ``ladder`` default to the kit's editable tables. Initiatives
-    whose status is in ``exclude_status`` are left out (after every row has been checked).
+    ``functions`` (checked and tidied by :func:`socialkit.functions.functions_table`), ``playbook``,
+    ``ladder`` and ``threshold_table`` default to the kit's editable tables (:mod:`socialkit.tables`);
+    ``thresholds`` overrides some minimums (see :func:`classify`). Initiatives whose status is in
+    ``exclude_status`` are left out (after every row has been checked).
     """
-    functions = check_functions(load_functions() if functions is None else functions)
-    playbook = load_playbook() if playbook is None else playbook
-    ladder = load_metric_ladder() if ladder is None else ladder
+    functions = functions_table(functions)
+    playbook = tables.load("playbook") if playbook is None else playbook
+    ladder = tables.load("metric_ladder") if ladder is None else ladder
+    threshold_table = tables.load("venn_thresholds") if threshold_table is None else threshold_table
     membership(initiatives, functions)  # checks every row, including the ones left out below
     kept = select_initiatives(initiatives, exclude_status=exclude_status)
     kept.attrs = dict(initiatives.attrs)
@@ -647,24 +563,17 @@ def analyse(initiatives: pd.DataFrame, functions: pd.DataFrame | None = None, *,
     }
     scores = pd.DataFrame({"score": list(measures), "value": list(measures.values()),
                            "shown": [shown[k] for k in measures], "formula": [formula[k] for k in measures]})
-    label, reasons = classify(measures, thresholds=thresholds)
+    label, reasons = classify(measures, thresholds=thresholds, threshold_table=threshold_table)
     return VennResult(
         classification=label, scores=scores, reasons=reasons, initiatives=table, membership=m,
         functions=ftable, overlap=overlap_matrix(m), centre=centre(m), norms=norm_table(kept), audiences=aud,
         recommendations=recommendations(ftable, table, playbook),
-        labels=dict(zip(functions["function"], functions["label"])), excluded=len(initiatives) - n)
+        labels=function_labels(functions), excluded=len(initiatives) - n)
 
 
-class Summary(str):
-    """A paragraph of Markdown text that notebooks display as Markdown."""
-
-    def _repr_markdown_(self) -> str:
-        return str(self)
-
-
-def summary(result: VennResult) -> Summary:
+def summary(result: VennResult) -> Markdown:
     """One paragraph, in plain words, of what the scores say and what the next class needs
-    (Markdown; a ``str`` subclass that notebooks display as Markdown)."""
+    (:class:`~socialkit.findings.Markdown`: a ``str`` that notebooks display as Markdown)."""
     ms = result.measures
     nxt = {"social media desk": "coordinated", "coordinated": "social business"}.get(result.classification)
     unmet = result.reasons[(result.reasons["class"] == nxt) & ~result.reasons["met"]]
@@ -673,7 +582,7 @@ def summary(result: VennResult) -> Summary:
             f"{ms['value']:.0%} have a goal with a measurable KPI.")
     if nxt and not unmet.empty:
         text += f" To become {nxt}: " + "; ".join(unmet["reason"].str.split(":").str[0]) + "."
-    return Summary(text)
+    return Markdown(text)
 
 
 def compare(initiatives_by_brand: Mapping[str, pd.DataFrame], functions: pd.DataFrame | None = None,
@@ -693,64 +602,7 @@ def compare(initiatives_by_brand: Mapping[str, pd.DataFrame], functions: pd.Data
                                        "highest_norm", "classification"])
 
 
-def load_sample_initiatives(brands: Sequence[str] | None = None) -> dict[str, pd.DataFrame]:
-    """Initiatives of sample brands, by name (None: every sample brand; []: none)."""
-    names = config.sample_brands() if brands is None else list(brands)
-    return {b: io.load(config.sample_path(b, "initiatives"), "initiatives") for b in names}
-
-
-# --------------------------------------------------------------------------- Venn layout and chart
-
-#: Circle radius and centre spacing of the drawn Venn (data units; radius 1).
-_VENN_GEOMETRY = {2: {"distance": 1.0}, 3: {"distance": 1.05}}
-#: Drawn area (x range, y range) of each diagram, in data units.
-_VENN_DOMAIN = {2: ((-1.7, 1.7), (-1.3, 1.5)), 3: ((-1.8, 1.8), (-2.0, 1.7))}
-#: Where each function's name goes: x offset from the centre, above (+1) or below (-1) the circle, alignment.
-_VENN_NAMES = {2: [(0.3, 1, "right"), (-0.3, 1, "left")],
-               3: [(0.25, 1, "right"), (-0.25, 1, "left"), (0.0, -1, "center")]}
-
-
-def venn_layout(n_sets: int, *, grid_step: float = 0.01) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Circle and region-label positions of a symmetric Venn diagram of 2 or 3 sets (radius 1).
-
-    2 sets: centres at (-0.5, 0) and (0.5, 0). 3 sets: centres on an equilateral triangle with
-    sides 1.05 (top left, top right, bottom). Every region (each non-empty subset of the sets, 3 or
-    7 of them) is labelled at the point of the region farthest from any circle edge, found on a grid.
-
-    Returns (circles: ``set``, ``cx``, ``cy``, ``r``; regions: ``region`` (tuple of set indices),
-    ``x``, ``y``).
-    """
-    if n_sets not in (2, 3):
-        raise ParameterError("venn_functions", f"must name 2 or 3 functions. Got {n_sets} instead.")
-    d = _VENN_GEOMETRY[n_sets]["distance"]
-    if n_sets == 2:
-        centres = [(-d / 2, 0.0), (d / 2, 0.0)]
-    else:
-        rho = d / np.sqrt(3)
-        angles = np.deg2rad([150, 30, 270])
-        centres = [(float(rho * np.cos(a)), float(rho * np.sin(a))) for a in angles]
-    circles = pd.DataFrame({"set": range(n_sets), "cx": [c[0] for c in centres], "cy": [c[1] for c in centres],
-                            "r": 1.0})
-    xs = np.arange(-2.0, 2.0 + grid_step / 2, grid_step)
-    gx, gy = np.meshgrid(xs, xs)
-    dist = np.stack([np.hypot(gx - cx, gy - cy) for cx, cy in centres])  # n x grid
-    inside = dist < 1.0
-    edge = np.abs(dist - 1.0).min(axis=0)
-    rows = []
-    for code in range(1, 2 ** n_sets):
-        members = tuple(i for i in range(n_sets) if code >> i & 1)
-        mask = np.all([inside[i] if i in members else ~inside[i] for i in range(n_sets)], axis=0)
-        pick = np.argmax(np.where(mask, edge, -1.0))
-        rows.append({"region": members, "x": round(float(gx.flat[pick]), 4), "y": round(float(gy.flat[pick]), 4)})
-    regions = pd.DataFrame(rows)
-    regions = regions.assign(degree=regions["region"].map(len)).sort_values(["degree", "region"]).drop(columns="degree")
-    return circles, regions.reset_index(drop=True)
-
-
-def _as_membership(data: Any) -> tuple[pd.DataFrame, dict]:
-    if isinstance(data, VennResult):
-        return data.membership, data.labels
-    return data, {}
+# --------------------------------------------------------------------------- regions and combinations
 
 
 def venn_regions(m: pd.DataFrame, chosen: Sequence[str]) -> pd.DataFrame:
@@ -771,79 +623,25 @@ def venn_regions(m: pd.DataFrame, chosen: Sequence[str]) -> pd.DataFrame:
 
 
 def choose_venn_functions(m: pd.DataFrame, chosen: Sequence[str] | None) -> list[str]:
+    """The 2 or 3 function ids a Venn diagram draws: ``chosen`` matched to the columns of ``m`` (ids
+    in any case or punctuation), or the three functions most initiatives touch when none is given.
+    Raises ParameterError for an unknown or repeated function, or a count other than 2 or 3."""
     if chosen is None or len(chosen) == 0:
         reach = m.sum(axis=0).sort_values(ascending=False, kind="stable")
         return list(reach.index[:3])
     chosen = [str(c) for c in chosen]
-    lookup = {_key(c): c for c in m.columns}
+    columns = {key(c): c for c in m.columns}
     out = []
     for c in chosen:
-        if _key(c) not in lookup:
+        if key(c) not in columns:
             raise ParameterError("venn_functions", f"names {c!r}, which is not a function of the model "
                                  f"(functions: {', '.join(m.columns)}).", suggestion=closest(c, list(m.columns)))
-        out.append(lookup[_key(c)])
+        out.append(columns[key(c)])
     if len(set(out)) != len(out):
         raise ParameterError("venn_functions", f"names a function twice: {chosen}. Name 2 or 3 different functions.")
     if len(out) not in (2, 3):
         raise ParameterError("venn_functions", f"must name 2 or 3 functions. Got {len(out)} ({chosen}) instead.")
     return out
-
-
-def venn_chart(data: VennResult | pd.DataFrame, functions: Sequence[str] | None = None, *,
-               labels: Mapping[str, str] | None = None, size: int = 380, title: str | None = None) -> alt.LayerChart:
-    """A true Venn diagram of 2 or 3 functions: translucent circles at the positions of
-    :func:`venn_layout`, the number of initiatives in each region at the region's label point,
-    the function names beside the circles and the initiatives outside all circles in a corner.
-
-    ``data`` is a :class:`VennResult` or a membership matrix; ``functions`` the 2-3 function ids
-    (default: the three most reached).
-    """
-    m, result_labels = _as_membership(data)
-    labels = {**result_labels, **(labels or {})}
-    chosen = choose_venn_functions(m, functions)
-    circles, regions = venn_layout(len(chosen))
-    counts = venn_regions(m, chosen).set_index("region")
-    (xlo, xhi), (ylo, yhi) = _VENN_DOMAIN[len(chosen)]
-    px = size / max(xhi - xlo, yhi - ylo)  # pixels per data unit, equal on both axes
-    circles = circles.assign(
-        function=[chosen[i] for i in circles["set"]], label=[labels.get(chosen[i], chosen[i]) for i in circles["set"]],
-        initiatives=[int(m[chosen[i]].sum()) for i in circles["set"]],
-        size_px=[(2 * r * px) ** 2 for r in circles["r"]])  # a Vega circle of size s has radius sqrt(s) / 2
-    regions = regions.assign(
-        count=[int(counts.at[r, "count"]) for r in regions["region"]],
-        functions=[counts.at[r, "functions"] for r in regions["region"]],
-        initiatives=[", ".join(counts.at[r, "initiatives"][:12]) + (" ..." if len(counts.at[r, "initiatives"]) > 12 else "")
-                     for r in regions["region"]],
-        region=[" & ".join(chosen[i] for i in r) for r in regions["region"]])
-    names = pd.DataFrame([{"function": c["function"], "label": f"{c['label']} ({c['initiatives']})",
-                           "x": round(float(c["cx"] + dx), 4), "y": round(float(c["cy"] + dy * c["r"] + dy * 0.15), 4),
-                           "align": align}
-                          for (_, c), (dx, dy, align) in zip(circles.iterrows(), _VENN_NAMES[len(chosen)])])
-    outside = int(counts.at[(), "count"])
-    corner = pd.DataFrame({"x": [xhi - 0.05], "y": [ylo + 0.1], "text": [f"outside these circles: {outside}"]})
-    xs = alt.Scale(domain=[xlo, xhi], nice=False, zero=False)
-    ys = alt.Scale(domain=[ylo, yhi], nice=False, zero=False)
-    colour = alt.Color("label:N", scale=alt.Scale(domain=list(circles["label"]), range=PALETTE[:len(chosen)]),
-                       legend=None)
-    layers = [alt.Chart(circles).mark_circle(opacity=0.28, stroke="#333", strokeWidth=1.5).encode(
-        x=alt.X("cx:Q", scale=xs, axis=None), y=alt.Y("cy:Q", scale=ys, axis=None),
-        size=alt.Size("size_px:Q", scale=None, legend=None), color=colour,
-        tooltip=[alt.Tooltip("label:N", title="function"), alt.Tooltip("initiatives:Q")])]
-    layers.append(alt.Chart(regions).mark_text(fontSize=18, fontWeight="bold", color="#222").encode(
-        x=alt.X("x:Q", scale=xs, axis=None), y=alt.Y("y:Q", scale=ys, axis=None), text="count:Q",
-        tooltip=[alt.Tooltip("region:N"), alt.Tooltip("count:Q", title="initiatives"),
-                 alt.Tooltip("initiatives:N", title="names")]))
-    for align, grp in names.groupby("align", sort=False):
-        layers.append(alt.Chart(grp).mark_text(fontSize=12, fontWeight="bold", color="#333", align=align).encode(
-            x=alt.X("x:Q", scale=xs, axis=None), y=alt.Y("y:Q", scale=ys, axis=None), text="label:N"))
-    layers.append(alt.Chart(corner).mark_text(fontSize=11, align="right", color="#555").encode(
-        x=alt.X("x:Q", scale=xs, axis=None), y=alt.Y("y:Q", scale=ys, axis=None), text="text:N"))
-    return alt.layer(*layers).properties(
-        width=px * (xhi - xlo), height=px * (yhi - ylo),
-        title=title or f"Initiatives across {', '.join(labels.get(c, c) for c in chosen)}")
-
-
-# --------------------------------------------------------------------------- UpSet, heatmap, quadrant
 
 
 def intersections(m: pd.DataFrame, *, top: int = 20) -> pd.DataFrame:
@@ -857,99 +655,3 @@ def intersections(m: pd.DataFrame, *, top: int = 20) -> pd.DataFrame:
     out["degree"] = out["functions"].map(len)
     out = out.sort_values(["count", "degree", "combination"], ascending=[False, True, True], kind="stable")
     return out.head(top).reset_index(drop=True)[["combination", "functions", "degree", "count"]]
-
-
-def _int_ticks(top: Any) -> list[int]:
-    """Whole-number axis ticks from 0 to ``top`` (at most about 6 of them)."""
-    top = int(top) if pd.notna(top) and top > 0 else 1
-    step = max(1, int(np.ceil(top / 6)))
-    return list(range(0, top + step, step))
-
-
-def upset_chart(data: VennResult | pd.DataFrame, *, labels: Mapping[str, str] | None = None, top: int = 20,
-                width: int = 460) -> alt.VConcatChart:
-    """UpSet-style chart of all functions: intersection bars (initiatives per exact combination of
-    functions) above a dot matrix (which functions each combination holds), and set-size bars
-    (initiatives touching each function) beside the matrix."""
-    m, result_labels = _as_membership(data)
-    labels = {**result_labels, **(labels or {})}
-    inter = intersections(m, top=top)
-    order = list(inter["combination"])
-    fn_order = [labels.get(f, f) for f in m.columns]
-    dots = pd.DataFrame([{"combination": c, "function": labels.get(f, f), "member": f in fs}
-                         for c, fs in zip(inter["combination"], inter["functions"]) for f in m.columns])
-    sizes = pd.DataFrame({"function": fn_order, "initiatives": m.sum(axis=0).astype(int).to_numpy()})
-    extent = 170
-    xc = alt.X("combination:N", sort=order, axis=None)
-    bars = alt.Chart(inter.drop(columns="functions")).mark_bar(color=PALETTE[0]).encode(
-        x=xc, y=alt.Y("count:Q", title="initiatives", axis=alt.Axis(minExtent=extent, maxExtent=extent, format="d",
-                                                                      values=_int_ticks(inter["count"].max()))),
-        tooltip=["combination:N", "count:Q"]).properties(width=width, height=160, title="Initiatives per combination of functions")
-    bar_text = bars.mark_text(dy=-6, fontSize=10).encode(text="count:Q")
-    yf = alt.Y("function:N", sort=fn_order, title=None, axis=alt.Axis(minExtent=extent, maxExtent=extent))
-    grey = alt.Chart(dots).mark_circle(size=90, color="#d9d9d9").encode(x=xc, y=yf)
-    members = dots[dots["member"]]
-    black = alt.Chart(members).mark_circle(size=90, color="#222").encode(
-        x=xc, y=yf, tooltip=["combination:N", "function:N"])
-    line = alt.Chart(members).mark_line(color="#222", strokeWidth=2).encode(x=xc, y=yf, detail="combination:N")
-    matrix = alt.layer(grey, line, black).properties(width=width, height=max(120, 22 * len(fn_order)))
-    set_bars = alt.Chart(sizes).mark_bar(color=PALETTE[1]).encode(
-        y=alt.Y("function:N", sort=fn_order, axis=None),
-        x=alt.X("initiatives:Q", title="initiatives per function",
-                axis=alt.Axis(format="d", values=_int_ticks(sizes["initiatives"].max()))),
-        tooltip=["function:N", "initiatives:Q"]).properties(width=140, height=max(120, 22 * len(fn_order)))
-    return alt.vconcat(alt.layer(bars, bar_text), alt.hconcat(matrix, set_bars, spacing=6), spacing=4)
-
-
-def overlap_heatmap(data: VennResult | pd.DataFrame, *, labels: Mapping[str, str] | None = None) -> alt.LayerChart:
-    """Heatmap of the overlap matrix: initiatives shared by each pair of functions (diagonal:
-    initiatives touching the function), with the count printed in each cell."""
-    if isinstance(data, VennResult):
-        o, labels = data.overlap, {**data.labels, **(labels or {})}
-    else:
-        o, labels = (data if data.shape[0] == data.shape[1] and list(data.index) == list(data.columns)
-                     else overlap_matrix(data)), dict(labels or {})
-    order = [labels.get(f, f) for f in o.index]
-    long = pd.DataFrame([{"function": labels.get(f, f), "with_function": labels.get(g, g), "initiatives": int(o.at[f, g]),
-                          "diagonal": f == g} for f in o.index for g in o.columns])
-    base = alt.Chart(long).encode(
-        x=alt.X("with_function:N", sort=order, title=None, axis=alt.Axis(labelAngle=-40, grid=False)),
-        y=alt.Y("function:N", sort=order, title=None, axis=alt.Axis(grid=False)))
-    heat = base.mark_rect().encode(color=alt.Color("initiatives:Q", scale=alt.Scale(scheme="blues"),
-                                                   title="initiatives"),
-                                   tooltip=["function:N", "with_function:N", "initiatives:Q"])
-    text = base.mark_text(fontSize=10).encode(
-        text="initiatives:Q",
-        color=alt.condition(alt.datum.initiatives > max(1, long["initiatives"].max() / 2), alt.value("white"), alt.value("#222")))
-    return alt.layer(heat, text).properties(width=360, height=360, title="Overlap: initiatives shared by two functions")
-
-
-def quadrant_chart(comparison: pd.DataFrame, *, thresholds: Mapping[str, Mapping[str, float]] | None = None
-                   ) -> alt.LayerChart:
-    """Scope (x) vs value (y) of several organisations (rows of :func:`compare`), with the
-    social-business thresholds of scope and value drawn as the quadrant lines."""
-    rules = _thresholds(thresholds)["social business"]
-    sx, vy = rules.get("scope", 0.7), rules.get("value", 0.5)
-    data = comparison[["brand", "scope", "value", "integration", "classification"]].copy()
-    scale = alt.Scale(domain=[0, 1.05], nice=False)
-    points = alt.Chart(data).mark_circle(size=220, opacity=0.9).encode(
-        x=alt.X("scope:Q", scale=scale, axis=alt.Axis(format="%", values=[0, .2, .4, .6, .8, 1]),
-                title="scope: share of functions reached"),
-        y=alt.Y("value:Q", scale=scale, axis=alt.Axis(format="%", values=[0, .2, .4, .6, .8, 1]),
-                title="value: initiatives with goal + measurable KPI"),
-        color=alt.Color("classification:N", scale=alt.Scale(domain=list(CLASSES), range=[PALETTE[3], PALETTE[1], PALETTE[2]]),
-                        title="class"),
-        tooltip=["brand:N", alt.Tooltip("scope:Q", format=".0%"), alt.Tooltip("value:Q", format=".0%"),
-                 alt.Tooltip("integration:Q", format=".0%"), "classification:N"])
-    text = points.mark_text(dy=-14, fontSize=11, color="#222").encode(text="brand:N", color=alt.value("#222"))
-    vline = alt.Chart(pd.DataFrame({"scope": [sx]})).mark_rule(strokeDash=[4, 4], color="#888").encode(x="scope:Q")
-    hline = alt.Chart(pd.DataFrame({"value": [vy]})).mark_rule(strokeDash=[4, 4], color="#888").encode(y="value:Q")
-    corners = pd.DataFrame({"scope": [0.02, 1.03, 0.02, 1.03], "value": [1.02, 1.02, 0.03, 0.03],
-                            "text": ["focused value", "social business", "social media desk", "broad, little value"],
-                            "align": ["left", "right", "left", "right"]})
-    corner_left = alt.Chart(corners[corners["align"] == "left"]).mark_text(align="left", color="#777", fontSize=11).encode(
-        x="scope:Q", y="value:Q", text="text:N")
-    corner_right = alt.Chart(corners[corners["align"] == "right"]).mark_text(align="right", color="#777", fontSize=11).encode(
-        x="scope:Q", y="value:Q", text="text:N")
-    return alt.layer(vline, hline, corner_left, corner_right, points, text).properties(
-        width=380, height=320, title="Scope vs value")

@@ -13,6 +13,7 @@ Protocol (one JSON object per line on the zygote's stdin/stdout):
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import signal
@@ -20,24 +21,27 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from typing import Any
 
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 
+from .exceptions import KernelStartError
+
 #: Imported once in the zygote, before any fork.
 PRELOAD = ("numpy", "pandas", "altair", "vl_convert", "sklearn.cluster", "sklearn.metrics", "ipywidgets",
-           "ipykernel.kernelapp", "socialkit", "socialkit.io", "socialkit.charts", "socialkit.params",
-           "socialkit.venn", "socialkit.depth", "socialkit.ladder", "socialkit.segments", "socialkit.metrics",
-           "socialkit.summary")
+           "ipykernel.kernelapp", "socialkit", "socialkit.io", "socialkit.tables", "socialkit.params",
+           "socialkit.findings", "socialkit.venn", "socialkit.depth", "socialkit.ladder", "socialkit.segments",
+           "socialkit.metrics", "socialkit.summary", "socialkit.activation", "socialkit.charts",
+           "socialkit.charts.venn", "socialkit.charts.depth", "socialkit.charts.ladder", "socialkit.charts.segments",
+           "socialkit.charts.metrics")
 
 
 # --------------------------------------------------------------------------- the zygote process
 
 
 def _serve() -> None:  # pragma: no cover - runs in the zygote process, exercised through tests of Zygote
-    import importlib
-
     for name in PRELOAD:
         try:
             importlib.import_module(name)
@@ -64,6 +68,7 @@ def _warm() -> None:  # pragma: no cover - runs in the zygote process
     data contracts' schemas and Altair's Vega-Lite validator. Only pure-Python objects are made
     here; nothing that starts threads (vl-convert's runtime starts in each kernel)."""
     try:
+        # the zygote's own preload: these imports are the point of this function
         import altair as alt
         import pandas as pd
 
@@ -87,7 +92,7 @@ def _become_kernel(request: dict) -> None:  # pragma: no cover - runs in a forke
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
-        from ipykernel.kernelapp import IPKernelApp
+        from ipykernel.kernelapp import IPKernelApp  # in the forked child: already imported by the zygote
 
         sys.argv = ["ipykernel_launcher", *request["argv"]]
         app = IPKernelApp.instance()
@@ -115,7 +120,7 @@ class Zygote:
     def _read(self) -> dict:
         line = self.proc.stdout.readline()
         if not line:
-            raise RuntimeError("the kernel zygote stopped")
+            raise KernelStartError("the kernel zygote stopped", fix="see the kernel log; plain kernels are used instead")
         return json.loads(line)
 
     def fork(self, argv: list[str], cwd: str, env: dict[str, str]) -> int:
@@ -123,13 +128,13 @@ class Zygote:
         with self._lock:
             if not self._ready.is_set():
                 if not self._read().get("ready"):
-                    raise RuntimeError("the kernel zygote did not start")
+                    raise KernelStartError("the kernel zygote did not start")
                 self._ready.set()
             self.proc.stdin.write(json.dumps({"argv": argv, "cwd": cwd, "env": env}) + "\n")
             self.proc.stdin.flush()
             reply = self._read()
         if "pid" not in reply:
-            raise RuntimeError(f"the kernel zygote could not fork: {reply.get('error')}")
+            raise KernelStartError(f"the kernel zygote could not fork: {reply.get('error')}")
         return int(reply["pid"])
 
     def close(self) -> None:
@@ -205,8 +210,6 @@ class ForkedKernelManager(AsyncKernelManager):
 
     async def _async_pre_start_kernel(self, **kw: Any):
         if self.provisioner is None:
-            import uuid
-
             self.kernel_id = self.kernel_id or kw.pop("kernel_id", None) or str(uuid.uuid4())
             self.provisioner = ForkedProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
             self.provisioner.zygote = self._zygote

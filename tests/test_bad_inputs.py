@@ -13,7 +13,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from socialkit import activation
 from socialkit import depth, io, metrics, segments, venn
+from socialkit.charts import venn as venn_charts
 from socialkit.exceptions import (DataValidationError, InputFileError, ModelInputError, SocialKitError)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -204,7 +206,7 @@ def test_script_names_run_through_the_venn_model_unchanged():
     assert res.centre["initiative"].tolist() == ["<script>alert(1)</script>"]
     assert res.initiatives.loc[res.initiatives["initiative"] == "<script>alert(1)</script>", "owner"].item() == \
         "<img src=x onerror=alert(2)>"
-    spec = venn.venn_chart(res).to_dict()  # charts carry the names as data, Vega renders them as text
+    spec = venn_charts.venn_chart(res).to_dict()  # charts carry the names as data, Vega renders them as text
     assert spec["$schema"]
 
 
@@ -350,14 +352,14 @@ def model_path(tmp_path_factory) -> Path:
         warnings.simplefilter("ignore")
         df = load("audience_all_missing_column.csv")
         model = segments.Segmenter(k=2, min_segment_size=10, n_init=1, id_column="respondent_id").fit(df)
-    return segments.save_model(model, tmp_path_factory.mktemp("model") / "segments.joblib")
+    return activation.save_model(model, tmp_path_factory.mktemp("model") / "segments.joblib")
 
 
 def test_segment_export_on_bad_input_writes_nothing(tmp_path, model_path):
-    model = segments.load_model(model_path)
+    model = activation.load_model(model_path)
     bad = load("posts_pipe_delimited.csv")
     with pytest.raises(ModelInputError):
-        segments.export(model, bad, tmp_path / "assignments.csv")
+        activation.export(model, bad, tmp_path / "assignments.csv")
     assert list(tmp_path.iterdir()) == []
 
 

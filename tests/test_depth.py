@@ -6,9 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from socialkit import depth, io
+from socialkit import depth, io, tables
+from socialkit.charts import depth as depth_charts
 from socialkit.config import SAMPLES_DIR, sample_path
-from socialkit.exceptions import DataValidationError, ParameterError
+from socialkit.exceptions import DataValidationError, QuestionnaireError
+from socialkit.findings import Findings
 
 # A small questionnaire: findable Q1 (yes/no) Q2 (1-5); recommendable Q3 (1-5, weight 2) Q4 (yes/no);
 # transparent Q5 (yes/no); collaborative Q6 (1-5).
@@ -67,7 +69,7 @@ def test_current_level_is_a_ladder_deeper_evidence_does_not_skip_a_missing_level
 
 
 def test_pass_score_is_inclusive():
-    levels = depth.load_levels().assign(pass_score=0.5)
+    levels = tables.load("depth_levels").assign(pass_score=0.5)
     s = depth.level_scores(answers(hr={**SALES, "Q1": 0, "Q2": 5}), questions=QUESTIONS, levels=levels)
     row = s[(s["function"] == "hr") & (s["level"] == "findable")].iloc[0]
     assert row["score"] == 0.5 and bool(row["evidenced"])
@@ -172,7 +174,7 @@ def test_assess_does_not_mutate_inputs():
 def test_incomplete_questionnaire_names_function_and_unanswered_questions():
     a = answers(marketing=MARKETING, sales=SALES)
     a = a[~((a["function"] == "sales") & a["question"].isin(["Q4", "Q6"]))]
-    with pytest.raises(depth.QuestionnaireError) as err:
+    with pytest.raises(QuestionnaireError) as err:
         depth.check_assessment(a, questions=QUESTIONS)
     assert err.value.unanswered == {"sales": ["Q4", "Q6"]}
     assert "function 'sales' has 2 unanswered questions: Q4, Q6" in str(err.value)
@@ -181,7 +183,7 @@ def test_incomplete_questionnaire_names_function_and_unanswered_questions():
 def test_blank_answer_counts_as_unanswered_with_its_line():
     a = answers(marketing=MARKETING)
     a.loc[a["question"] == "Q3", "answer"] = np.nan  # index 2 -> line 4
-    with pytest.raises(depth.QuestionnaireError) as err:
+    with pytest.raises(QuestionnaireError) as err:
         depth.check_assessment(a, questions=QUESTIONS)
     assert err.value.unanswered == {"marketing": ["Q3"]}
     assert "line 4" in str(err.value)
@@ -195,7 +197,7 @@ def test_out_of_range_answer_names_question_function_line_and_range(question, va
     a = answers(marketing=MARKETING, sales=SALES).astype({"answer": float})
     idx = a.index[(a["function"] == "sales") & (a["question"] == question)][0]
     a.loc[idx, "answer"] = value
-    with pytest.raises(depth.QuestionnaireError) as err:
+    with pytest.raises(QuestionnaireError) as err:
         depth.check_assessment(a, questions=QUESTIONS)
     msg = str(err.value)
     line = idx + 2
@@ -211,7 +213,7 @@ def test_every_problem_is_reported_at_once():
     a = pd.concat([a, pd.DataFrame([{"function": "marketting", "question": "Q1", "answer": 1},
                                     {"function": "sales", "question": "Q7", "answer": 1},
                                     {"function": "sales", "question": "Q1", "answer": 1}])], ignore_index=True)
-    with pytest.raises(depth.QuestionnaireError) as err:
+    with pytest.raises(QuestionnaireError) as err:
         depth.check_assessment(a, questions=QUESTIONS)
     msg = str(err.value)
     assert "unknown business function" in msg and "did you mean 'marketing'" in msg
@@ -227,23 +229,51 @@ def test_function_labels_and_case_are_accepted():
     assert set(got["function"]) == {"customer_service"}
 
 
+@pytest.mark.parametrize("name", ["Customer-Service", "CUSTOMER_SERVICE", "customer service"])
+def test_function_names_resolve_as_in_the_venn_model(name):
+    a = answers(marketing=MARKETING).assign(function=name)
+    assert set(depth.check_assessment(a, questions=QUESTIONS)["function"]) == {"customer_service"}
+
+
+def test_a_custom_questionnaire_is_checked_by_its_table_model():
+    bad = QUESTIONS.assign(scale=["yes_no", "1-10", "1-5", "yes_no", "yes_no", "1-5"])
+    with pytest.raises(DataValidationError, match="scale"):
+        depth.check_assessment(answers(marketing=MARKETING), questions=bad)
+
+
+def test_a_cap_naming_an_unknown_level_is_a_clear_error():
+    caps = pd.DataFrame({"factor": ["business_model"], "min_score": [0.0], "max_level": ["colaborative"],
+                         "functions": [np.nan], "rule": ["typo"]})
+    with pytest.raises(DataValidationError, match="max_level") as err:
+        depth.readiness_scores(readiness(), caps=caps)
+    assert err.value.rows == (2,) and "use one of none, findable" in str(err.value)
+
+
+def test_assess_fetches_each_table_at_most_once(monkeypatch):
+    calls = []
+    load = tables.load
+    monkeypatch.setattr(tables, "load", lambda name, path=None: calls.append(name) or load(name, path))
+    depth.assess(answers(marketing=MARKETING, sales=SALES), readiness(), questions=QUESTIONS)
+    assert calls and len(calls) == len(set(calls)), calls
+
+
 def test_text_answers_are_read_and_junk_is_reported():
     a = answers(marketing=MARKETING).astype({"answer": "string"})
     assert depth.check_assessment(a, questions=QUESTIONS)["answer"].tolist() == [1, 3, 4, 0, 1, 5]
     a.loc[1, "answer"] = "three"
-    with pytest.raises(depth.QuestionnaireError, match="expected a number"):
+    with pytest.raises(QuestionnaireError, match="expected a number"):
         depth.check_assessment(a, questions=QUESTIONS)
 
 
 def test_missing_column_is_named():
-    with pytest.raises(depth.QuestionnaireError, match="column 'function': required column is missing"):
+    with pytest.raises(QuestionnaireError, match="column 'function': required column is missing"):
         depth.check_assessment(pd.DataFrame({"question": ["Q1"], "answer": [1]}), questions=QUESTIONS)
 
 
 def test_incomplete_readiness_names_the_questions():
     r = readiness()
     r = r[~r["question"].isin(["LD3", "EA2"])]
-    with pytest.raises(depth.QuestionnaireError) as err:
+    with pytest.raises(QuestionnaireError) as err:
         depth.readiness_scores(r)
     assert err.value.unanswered == {"organisation": ["LD3", "EA2"]}
     assert "the organisation has 2 unanswered questions: LD3, EA2" in str(err.value)
@@ -251,7 +281,7 @@ def test_incomplete_readiness_names_the_questions():
 
 def test_out_of_range_readiness_answer():
     r = readiness(LD2=7)
-    with pytest.raises(depth.QuestionnaireError) as err:
+    with pytest.raises(QuestionnaireError) as err:
         depth.readiness_scores(r)
     line = int(r.index[r["question"] == "LD2"][0]) + 2
     assert f"question LD2 (line {line}) must be 0 (no) or 1 (yes)" in str(err.value)
@@ -263,42 +293,32 @@ def test_loaded_file_keeps_file_line_numbers(tmp_path):
     a.loc[3, "answer"] = 3  # Q4 is yes/no; file line 5
     a.to_csv(path, index=False)
     loaded = io.load(path, "assessment")
-    with pytest.raises(depth.QuestionnaireError) as err:
+    with pytest.raises(QuestionnaireError) as err:
         depth.check_assessment(loaded, questions=QUESTIONS)
     assert str(path) in str(err.value) and "question Q4 (function 'marketing', line 5)" in str(err.value)
 
 
-def test_column_map_for_is_keyed_by_file_kind():
-    cm = {"assessment": {"Dept": "function"}}
-    assert depth.column_map_for(cm, "assessment") == {"Dept": "function"}
-    assert depth.column_map_for(cm, "readiness") == {}
-    with pytest.raises(ParameterError, match="must map each file kind"):
-        depth.column_map_for({"Dept": "function"}, "assessment")
-    with pytest.raises(ParameterError, match="Did you mean 'assessment'"):
-        depth.column_map_for({"asessment": {}}, "assessment")
-
-
 def test_blank_templates_hold_every_question():
     b = depth.blank_assessment(["marketing", "hr"])
-    assert len(b) == 2 * len(depth.load_questions()) and b["answer"].isna().all()
-    with pytest.raises(depth.QuestionnaireError):
+    assert len(b) == 2 * len(tables.load("depth_questions")) and b["answer"].isna().all()
+    with pytest.raises(QuestionnaireError):
         depth.check_assessment(b)
-    assert set(depth.blank_readiness()["question"]) == set(depth.load_readiness_questions()["question"])
+    assert set(depth.blank_readiness()["question"]) == set(tables.load("readiness_questions")["question"])
 
 
 # --------------------------------------------------------------------------- shipped tables
 
 
 def test_shipped_questionnaires_cover_every_level_factor_and_practice():
-    q, rq = depth.load_questions(), depth.load_readiness_questions()
-    assert set(q["level"]) == set(depth.load_levels()["level"])
-    assert set(q["practice"]) == set(depth.load_practices()["practice"])
-    assert set(rq["factor"]) == set(depth.load_factors()["factor"])
-    caps = depth.load_caps()
+    q, rq = tables.load("depth_questions"), tables.load("readiness_questions")
+    assert set(q["level"]) == set(tables.load("depth_levels")["level"])
+    assert set(q["practice"]) == set(tables.load("depth_practices")["practice"])
+    assert set(rq["factor"]) == set(tables.load("readiness_factors")["factor"])
+    caps = tables.load("readiness_caps")
     assert set(caps["max_level"]) <= set(depth.level_names())
     for factor, grp in caps.groupby("factor"):
         assert grp["min_score"].min() == 0, factor
-    levels = depth.load_levels().set_index("level")["kind"]
+    levels = tables.load("depth_levels").set_index("level")["kind"]
     assert levels[["findable", "recommendable"]].eq("social media").all()
     assert levels[["transparent", "collaborative"]].eq("social business").all()
 
@@ -352,25 +372,35 @@ def test_sample_generator_reproduces_the_shipped_files():
 
 
 def test_findings_name_the_limiting_factor():
-    text = depth.findings_markdown(_sample("evergreen_memorials"))
-    assert "**Business model caps you at transparent** in 8 functions" in text
-    assert "social media" in text
-    text = depth.findings_markdown(_sample("northbridge_advisory"))
+    found = depth.findings_markdown(_sample("evergreen_memorials"))
+    assert isinstance(found, Findings)
+    text = found._repr_markdown_()
+    assert text.startswith("- Overall the organisation is doing **social media**")
+    assert "\n- **Business model caps you at transparent** in 8 functions" in text
+    text = depth.findings_markdown(_sample("northbridge_advisory")).markdown()
     assert "Leadership engagement caps you at recommendable" in text
-    assert "Marketing is already *transparent*" in text
+    assert "- Marketing is already *transparent*" in text
 
 
 def test_charts_are_values_with_the_expected_fields():
     res = _sample("northbridge_advisory")
-    spec = depth.depth_chart(res.functions).to_dict()
+    spec = depth_charts.depth_chart(res.functions).to_dict()
     assert len(spec["layer"]) == 5
     assert "collaborative" in str(spec) and "labelExpr" in str(spec)
     fields = {layer["encoding"].get("x2", {}).get("field") for layer in spec["layer"] if "encoding" in layer}
     assert "attainable_order" in fields
-    rspec = depth.readiness_chart(res.readiness).to_dict()
+    rspec = depth_charts.readiness_chart(res.readiness).to_dict()
     assert rspec["layer"][0]["encoding"]["color"]["field"] == "cap"
-    assert len(depth.level_heatmap(res.levels).to_dict()["layer"]) == 2
-    assert depth.practice_chart(res.practices).to_dict()["layer"][1]["mark"]["type"] == "tick"
+    assert len(depth_charts.level_heatmap(res.levels).to_dict()["layer"]) == 2
+    assert depth_charts.practice_chart(res.practices).to_dict()["layer"][1]["mark"]["type"] == "tick"
+
+
+def test_chart_colours_come_from_the_theme():
+    from socialkit.charts import BLUE, GREEN, VERMILION
+
+    spec = str(depth_charts.depth_chart(_sample("northbridge_advisory").functions).to_dict())
+    assert all(c in spec for c in (BLUE, GREEN, VERMILION))
+    assert depth_charts.STATUS_COLOURS == {"room to grow": BLUE, "at its ceiling": GREEN, "beyond readiness": VERMILION}
 
 
 # --------------------------------------------------------------------------- panel

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from socialkit import io, ladder
+from socialkit import io, ladder, tables
+from socialkit.charts import ladder as ladder_charts
 from socialkit.config import sample_path
 from socialkit.exceptions import ParameterError
 
@@ -15,7 +16,7 @@ def programmes(*rows) -> pd.DataFrame:
 
 
 def test_stages_come_from_the_shared_table_in_order():
-    lad = ladder.load_ladder()
+    lad = tables.load("intimacy_ladder")
     assert lad["stage"].tolist() == ["ocean", "farm", "store", "tank", "bowl"]
     assert lad.set_index("stage")["requires"].to_dict() == {
         "ocean": [], "farm": ["private_community"], "store": ["opt_in"],
@@ -38,7 +39,7 @@ def test_placement_is_the_highest_stage_whose_facts_all_hold(facts, stage, missi
 
 
 def test_next_step_is_the_placed_stage_next_step():
-    lad = ladder.load_ladder().set_index("stage")
+    lad = tables.load("intimacy_ladder").set_index("stage")
     p = ladder.place_programmes(programmes(("club", False, True, False, False, False))).iloc[0]
     assert p["next_step"] == lad.loc["farm", "next_step"]
     assert p["next_stage"] == "store"
@@ -102,8 +103,22 @@ def test_stage_counts_and_funnel_chart_list_every_stage():
     counts = ladder.stage_counts(placed)
     assert counts["n"].tolist() == [2, 0, 0, 0, 1]
     assert counts.loc[0, "names"] == "a, b"
-    spec = ladder.ladder_chart(placed).to_dict()
+    spec = ladder_charts.ladder_chart(placed).to_dict()
     data = next(iter(spec["datasets"].values()))
     assert [d["stage"] for d in data] == ["ocean", "farm", "store", "tank", "bowl"]
     halves = [d["half"] for d in data]
     assert halves == sorted(halves, reverse=True)  # a funnel: narrower as it gets more intimate
+    assert [d["order"] for d in data] == [1, 2, 3, 4, 5]
+
+
+def test_text_facts_read_as_yes_or_no():
+    got = ladder.place_segment({"private_community": " Yes ", "opt_in": "1.0", "psychographic_insight": "no"})
+    assert (got["stage"], got["private_community"], got["opt_in"], got["psychographic_insight"]) == \
+        ("store", True, True, False)
+
+
+def test_segments_keep_their_id_column_and_facts():
+    seg = pd.DataFrame({"segment": ["s1"], "private_community": [0.8]})
+    got = ladder.place_segments(seg, id_column="segment")
+    assert list(got.columns[:2]) == ["segment", "stage"] and set(ladder.FACTS) <= set(got.columns)
+    assert got.loc[0, "stage"] == "farm"

@@ -1,6 +1,6 @@
 """Unit tests of socialkit.metrics: every rate pinned on a hand-computed example (zero reach and blank
-cells included), the ladder, gaps and findings, periods, rank correlations, objectives, charts, the
-sample posts and the rates panel."""
+cells included), the ladder, gaps and findings, periods, rank correlations, objectives, charts
+(socialkit.charts.metrics), the sample posts and the rates panel."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from socialkit import io, metrics
+from socialkit import io, metrics, params, tables
+from socialkit.charts import metrics as charts
 from socialkit.config import SAMPLES_DIR
 from socialkit.exceptions import DataValidationError, ParameterError
+from socialkit.findings import Findings
 from socialkit.samples import BRANDS, rng_for, to_csv_text
 from socialkit.samples import posts as posts_samples
 
@@ -214,7 +216,7 @@ def test_trends_skipped_with_a_note_without_ordered_time(hand):
     t = metrics.trends(hand)
     assert t.skipped and t.table.empty
     assert "Trend skipped" in t._repr_markdown_()
-    chart = metrics.trend_chart(t)
+    chart = charts.trend_chart(t)
     assert chart.to_dict()["mark"]["type"] == "text"
 
 
@@ -225,7 +227,7 @@ def test_trends_per_period(hand):
     jan = t.table[(t.table["period"] == "2025-01") & (t.table["channel"] == "fb")]["value"].iloc[0]
     assert jan == pytest.approx(5.0)  # (50 + 0) / (1000 + 0)
     assert list(t.table["period"].unique()) == ["2025-01", "2025-02"]
-    assert metrics.trend_chart(t).to_dict()["mark"]["type"] == "line"
+    assert charts.trend_chart(t).to_dict()["mark"]["type"] == "line"
 
 
 def test_timing_by_weekday_and_hour():
@@ -242,7 +244,7 @@ def test_timing_by_weekday_and_hour():
 
 
 def test_ladder_loads_with_its_columns():
-    ladder = metrics.load_ladder()
+    ladder = tables.load("metric_ladder")
     assert {"metric", "kind", "rung", "becomes", "aliases", "aggregate"} <= set(ladder.columns)
     assert set(ladder["kind"]) == {"vanity", "business"}
     row = ladder.set_index("metric").loc["followers"]
@@ -253,7 +255,7 @@ def test_bad_ladder_names_the_line(tmp_path):
     bad = tmp_path / "ladder.csv"
     bad.write_text("metric,kind,rung,becomes,aliases\nlikes,vanity,engagement,leads,likes\nleads,busines,engagement,,leads\n")
     with pytest.raises(DataValidationError) as err:
-        metrics.load_ladder(bad)
+        tables.load("metric_ladder", bad)
     assert err.value.problems[0].rows == [3]
     assert "busines" in str(err.value)
 
@@ -296,15 +298,19 @@ def test_gaps_list_absent_empty_partial_and_hint(hand):
     assert "likes" not in gaps.index  # fully measured
 
 
-def test_prepare_posts_adds_channel_and_keeps_the_contract():
+def test_assumed_channel_is_a_gap_and_a_finding():
     raw = pd.DataFrame({"reach": [1, 2], "likes": [0, 1]})
-    posts = metrics.prepare_posts(raw, channel="facebook")
+    posts = io.validate(raw, "posts", defaults={"channel": "facebook"})
     assert posts["channel"].tolist() == ["facebook", "facebook"]
-    assert posts.attrs["channel_assumed"] == "facebook"
-    assert "channel" in set(metrics.measurement_gaps(posts)["item"])
+    assert metrics.assumed_channel(posts) == "facebook"
+    gaps = metrics.measurement_gaps(posts).set_index("item")
+    assert "'facebook'" in gaps.loc["channel", "hint"]
+    assert "No channel column" in metrics.measurement_findings(posts)
     assert "channel" not in raw.columns
+    given = io.validate(raw.assign(channel="ig"), "posts", defaults={"channel": "facebook"})
+    assert metrics.assumed_channel(given) is None and "channel" not in set(metrics.measurement_gaps(given)["item"])
     with pytest.raises(DataValidationError, match="reach or an impressions"):
-        metrics.prepare_posts(pd.DataFrame({"channel": ["a"], "likes": [1]}))
+        io.validate(pd.DataFrame({"channel": ["a"], "likes": [1]}), "posts")
 
 
 def test_ladder_map_pairs_vanity_with_business(hand):
@@ -370,7 +376,7 @@ def test_vanity_value_without_outcomes_is_empty_and_explained():
     corr = metrics.vanity_value(df)
     assert corr.empty
     assert "Nothing to correlate" in metrics.vanity_value_findings(corr)
-    assert metrics.correlation_chart(corr).to_dict()["mark"]["type"] == "text"
+    assert charts.correlation_chart(corr).to_dict()["mark"]["type"] == "text"
     with pytest.raises(ParameterError):
         metrics.vanity_value(df, method="pearson")
 
@@ -388,7 +394,7 @@ def test_binned_scatter_is_aggregated():
     assert len(binned) == 16
     assert binned["posts"].sum() == 10000
     assert binned.groupby("channel")["outcome_mean"].apply(lambda s: s.is_monotonic_increasing).all()
-    chart = metrics.vanity_value_chart(binned, vanity="likes", outcome="leads")
+    chart = charts.vanity_value_chart(binned, vanity="likes", outcome="leads")
     assert len(chart.to_dict()["datasets"][next(iter(chart.to_dict()["datasets"]))]) == 16
 
 
@@ -447,9 +453,30 @@ def test_no_objectives_is_a_finding(monthly):
     assert "No objectives defined" in metrics.objective_findings(metrics.objectives_status(monthly, None))
 
 
-def test_objectives_source():
-    assert metrics.objectives_source({"posts_path": "x.csv", "objectives_path": None}) is None
-    assert metrics.objectives_source({"brand": "summit_outfitters", "posts_path": None}).name == "objectives.csv"
+def test_objectives_path_of_a_notebook_run():
+    assert params.objectives_path({"posts_path": "x.csv", "objectives_path": None}) is None
+    assert params.objectives_path({"brand": "summit_outfitters", "posts_path": None}).name == "objectives.csv"
+
+
+def test_metric_names_resolve_by_key_and_alias():
+    assert metrics.resolve_metric("Engagement-Rate Reach") == "engagement_rate_reach"
+    assert metrics.resolve_metric(" Enquiries ") == "leads"
+    assert metrics.resolve_metric("Demo requests") == "leads"
+    assert metrics.resolve_metric("opt-ins") == "opt_ins"
+    assert metrics.resolve_metric("nothing like it") is None
+
+
+def test_objective_channel_matches_by_key(monthly):
+    obj = pd.DataFrame({"objective": ["x"], "metric": ["leads"], "target": [1.0], "channel": [" FB "]})
+    assert metrics.objectives_status(monthly, obj)["status"].iloc[0] != "no posts"
+
+
+def test_findings_are_the_one_prose_type(hand, monthly):
+    obj = pd.DataFrame({"objective": ["Leads"], "metric": ["leads"], "target": [5], "channel": [None]})
+    for found in (metrics.measurement_findings(hand), metrics.vanity_value_findings(metrics.vanity_value(hand)),
+                  metrics.objective_findings(metrics.objectives_status(monthly, obj))):
+        assert isinstance(found, Findings)
+        assert list(found.table.columns) == ["area", "kind", "finding", "detail"]
 
 
 # --------------------------------------------------------------------------- charts
@@ -457,24 +484,24 @@ def test_objectives_source():
 
 def test_charts_are_values_with_few_rows(hand, monthly):
     obj = pd.DataFrame({"objective": ["Leads"], "metric": ["leads"], "target": [5], "channel": [None]})
-    charts = [
-        metrics.funnel_chart(metrics.funnel(hand)),
-        metrics.ladder_chart(metrics.ladder_coverage(hand)),
-        metrics.rates_chart(metrics.rates(hand, by=["channel", "post_type"])),
-        metrics.timing_chart(metrics.timing(monthly)),
-        metrics.objectives_chart(metrics.objectives_status(monthly, obj)),
+    drawn = [
+        charts.funnel_chart(metrics.funnel(hand)),
+        charts.ladder_chart(metrics.ladder_coverage(hand)),
+        charts.rates_chart(metrics.rates(hand, by=["channel", "post_type"])),
+        charts.timing_chart(metrics.timing(monthly)),
+        charts.objectives_chart(metrics.objectives_status(monthly, obj)),
     ]
-    for c in charts:
+    for c in drawn:
         assert isinstance(c, alt.TopLevelMixin)
         spec = c.to_dict()
         assert all(len(rows) < 100 for rows in spec.get("datasets", {}).values())
-    funnel_spec = charts[0].to_dict()
+    funnel_spec = drawn[0].to_dict()
     assert funnel_spec["spec"]["layer"][0]["encoding"]["x"]["scale"]["type"] == "log"
 
 
 def test_objectives_chart_is_a_bullet(monthly):
     obj = pd.DataFrame({"objective": ["Leads"], "metric": ["leads"], "target": [5], "channel": [None]})
-    spec = metrics.objectives_chart(metrics.objectives_status(monthly, obj)).to_dict()
+    spec = charts.objectives_chart(metrics.objectives_status(monthly, obj)).to_dict()
     marks = [layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"] for layer in spec["layer"]]
     assert marks == ["bar", "bar", "tick"]
 
@@ -534,9 +561,9 @@ def test_page_export_is_reproducible_and_reads_through_column_map():
     mod = _page_module()
     path = DATA_DIR / "posts" / "page_export.csv"
     assert path.read_text(encoding="utf-8") == mod.make().to_csv(sep=";", index=False, lineterminator="\n")
-    raw = io.read_table(path, column_map=mod.COLUMN_MAP)
-    assert raw.attrs["delimiter"] == ";"
-    posts = metrics.prepare_posts(raw, channel="facebook")
+    posts = io.load(path, "posts", column_map=mod.COLUMN_MAP, defaults={"channel": "facebook"})
+    assert posts.attrs["delimiter"] == ";"
+    assert metrics.assumed_channel(posts) == "facebook"
     assert metrics.VANITY_ONLY in metrics.measurement_findings(posts)
     assert not metrics.time_basis(posts).trend
     assert metrics.timing(posts)["dimension"].unique().tolist() == ["hour", "month_of_year", "weekday"]
@@ -568,3 +595,4 @@ def test_zero_reach_with_engagement_is_undefined_not_infinite():
     assert per_post.isna().all()  # 3 / 0 and 0 / 0 are both undefined
     row = _value(metrics.rates(odd, by="channel", rates=["engagement_rate_reach"]), "engagement_rate_reach", channel="a")
     assert np.isnan(row["value"]) and row["numerator"] == 3 and row["denominator"] == 0
+

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pandas as pd
+import papermill
 import pytest
 
 from conftest import svg_outputs, text_outputs
@@ -53,3 +54,8 @@ def test_memorials_with_explicit_paths_and_column_map_show_a_business_model_cap(
     assert "Online design consultation" in text
     # no JavaScript or CDN in the outputs of a report run
     assert "cdn.jsdelivr" not in json.dumps(nb)
+
+
+def test_a_flat_column_map_is_refused_because_the_notebook_reads_three_inputs(execute_notebook):
+    with pytest.raises(papermill.PapermillExecutionError, match="must map each input kind"):
+        execute_notebook(NOTEBOOK, column_map={"Department": "function"})

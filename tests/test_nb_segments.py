@@ -8,7 +8,7 @@ import papermill
 import pytest
 
 from conftest import DATA_DIR, svg_outputs, text_outputs
-from socialkit import segments as sg
+from socialkit import activation
 
 NB = "03_psychographic_segments"
 SURVEYS = DATA_DIR / "surveys"
@@ -47,7 +47,7 @@ def test_likert_battery_with_missing_answers(execute_notebook, tmp_path):
     assigned = pd.read_parquet(out)
     assert list(assigned.columns) == ["case_id", "segment", "segment_name"] and len(assigned) == 600
     # the saved model scores the same respondents into the same segments
-    again = sg.score_file(out.with_suffix(".joblib"), SURVEYS / "likert_battery.csv", tmp_path / "again.csv")
+    again = activation.score_file(out.with_suffix(".joblib"), SURVEYS / "likert_battery.csv", tmp_path / "again.csv")
     assert pd.read_csv(again)["segment"].tolist() == assigned["segment"].tolist()
 
 

@@ -14,7 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from socialkit import depth, io, metrics, venn
+from socialkit import depth, io, metrics, tables, venn
+from socialkit import segments as sg
 from socialkit.exceptions import DataValidationError, InputFileError
 from socialkit.schemas import AUDIENCES, NORMS, STATUSES
 
@@ -23,9 +24,9 @@ FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthChe
 #: Whole analyses per example (Venn model, both questionnaires): fewer examples keep the file fast.
 SLOW = settings(FAST, max_examples=30)
 
-FUNCTIONS = venn.load_functions()
-PLAYBOOK = venn.load_playbook()
-LADDER = venn.load_metric_ladder()
+FUNCTIONS = tables.load("functions")
+PLAYBOOK = tables.load("playbook")
+LADDER = tables.load("metric_ladder")
 FUNCTION_IDS = FUNCTIONS["function"].tolist()
 
 
@@ -153,8 +154,9 @@ def test_spearman_and_its_intervals_stay_in_minus_one_one(pair, seed):
 
 # --------------------------------------------------------------------------- relationship depth
 
-QUESTIONS = depth.load_questions()[["question", "scale"]].values.tolist()
-READINESS = depth.load_readiness_questions()[["question", "scale"]].values.tolist()
+QUESTIONS = tables.load("depth_questions")[["question", "scale"]].values.tolist()
+READINESS = tables.load("readiness_questions")[["question", "scale"]].values.tolist()
+N_LEVELS = len(tables.load("depth_levels"))  # read here: the `tables` strategy below shadows the module
 
 
 def answer(scale: str):
@@ -174,7 +176,7 @@ def questionnaires(draw) -> tuple[pd.DataFrame, pd.DataFrame]:
 def test_depth_levels_scores_and_gaps_are_bounded_and_ignore_row_order(q, seed):
     assessment, readiness = q
     res = depth.assess(assessment, readiness)
-    n_levels = len(depth.load_levels())
+    n_levels = N_LEVELS
     assert res.levels["score"].between(0, 1).all()
     f = res.functions
     assert f["current_order"].between(0, n_levels).all() and f["attainable_order"].between(0, n_levels).all()
@@ -277,3 +279,34 @@ def test_any_text_file_loads_or_fails_with_a_socialkit_error(tmp_path, text, enc
             io.load(path, kind)
         except (InputFileError, DataValidationError) as exc:
             assert str(path) in str(exc)
+
+
+# --------------------------------------------------------------------------- psychographic segments
+
+
+@FAST
+@given(labels=st.lists(st.integers(1, 4), min_size=2, max_size=60), data=st.data())
+def test_segment_share_index_averages_100_over_the_audience(labels, data):
+    """For every answer level, the size-weighted mean of the segments' indexes is 100, whatever the
+    labels and answers; the index does not depend on row order."""
+    answers = data.draw(st.lists(st.sampled_from(["a", "b", "c"]), min_size=len(labels), max_size=len(labels)))
+    clean = pd.DataFrame({"c": answers})
+    t = sg.index_table(clean, np.array(labels), {}, [], ["c"], kind="feature")
+    sizes = pd.Series(labels).value_counts()
+    for level, rows in t.groupby("level"):
+        if rows["audience_value"].iloc[0] >= sg.MIN_LEVEL_SHARE:
+            assert np.average(rows["index"], weights=sizes[rows["segment"]].to_numpy()) == pytest.approx(100.0)
+    order = np.random.default_rng(0).permutation(len(labels))
+    again = sg.index_table(clean.iloc[order].reset_index(drop=True), np.array(labels)[order], {}, [], ["c"],
+                           kind="feature")
+    pd.testing.assert_frame_equal(t.sort_values(["segment", "level"]).reset_index(drop=True),
+                                  again.sort_values(["segment", "level"]).reset_index(drop=True))
+
+
+@FAST
+@given(cents=st.integers(-10**9, 10**9))
+def test_segment_survey_numbers_written_as_text_parse_back(cents):
+    x = cents / 100
+    written = pd.Series([f"{x:,.2f}", f"{x:.2f}".replace(".", ","), f"{x:.2f}%", "n/a"])
+    parsed = sg.to_numbers(written)
+    assert parsed.iloc[:3].tolist() == pytest.approx([x, x, x]) and math.isnan(parsed.iloc[3])

@@ -1,9 +1,12 @@
 """Psychographic segmentation: planted segments recovered, formulas pinned on hand-computed
-examples, bad parameters rejected before any work, privacy, persistence, charts, explorer."""
+examples, bad parameters rejected before any work, privacy, persistence, charts, explorer, and the
+package's layering (maths only; files through socialkit.activation, charts in socialkit.charts)."""
 
 from __future__ import annotations
 
+import ast
 import json
+import re
 import subprocess
 import sys
 
@@ -12,9 +15,11 @@ import pandas as pd
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from socialkit import io
+from socialkit import activation, io, tables
 from socialkit import segments as sg
+from socialkit.charts import segments as charts
 from socialkit.config import PROJECT_DIR, sample_path
+from socialkit.findings import Findings
 from socialkit.exceptions import DataValidationError, InputFileError, ModelInputError, ParameterError
 from socialkit.samples import BRANDS, rng_for
 from socialkit.samples import audience as audience_samples
@@ -109,8 +114,8 @@ def test_bad_parameters_fail_before_any_work(monkeypatch):
     def boom(*args, **kwargs):
         raise AssertionError("clustering started")
 
-    monkeypatch.setattr(sg, "KMeans", boom)
-    monkeypatch.setattr(sg, "build_preprocessor", boom)
+    monkeypatch.setattr(sg.model, "KMeans", boom)
+    monkeypatch.setattr(sg.model, "build_preprocessor", boom)
     df = small_survey()
     with pytest.raises(ParameterError) as err:
         sg.Segmenter(features=["q1", "q_2"]).fit(df)
@@ -184,7 +189,7 @@ def test_index_table_hand_computed():
     clean = pd.DataFrame({"x": [1.0, 2.0, 4.0, 5.0], "c": ["a", "a", "b", "a"]})
     labels = np.array([1, 1, 2, 2])
     stats = {"x": dict(floor=1.0, mean=3.0, sd=1.5811388300841898)}
-    t = sg._index_table(clean, labels, stats, ["x"], ["c"], kind="feature").set_index(["segment", "variable", "level"])
+    t = sg.index_table(clean, labels, stats, ["x"], ["c"], kind="feature").set_index(["segment", "variable", "level"])
     # x: segment 1 mean 1.5 -> 100*(1.5-1)/(3-1) = 25; segment 2 mean 4.5 -> 175
     assert t.loc[(1, "x", ""), "index"] == pytest.approx(25.0)
     assert t.loc[(2, "x", ""), "index"] == pytest.approx(175.0)
@@ -233,7 +238,7 @@ def test_profile_tables(fitted):
     assert np.average(north["index"], weights=north["respondents"]) == pytest.approx(100.0)
     genders = prof.composition[(prof.composition["column"] == "gender")]
     assert genders.groupby("segment")["share"].sum().round(6).eq(1).all()
-    assert set(prof.participation["rung"]) == set(sg.participation_ladder()["rung"])
+    assert set(prof.participation["rung"]) == set(tables.load("participation_ladder")["rung"])
     assert prof.participation.groupby("segment")["placement"].sum().eq(1).all()
     assert set(prof.intimacy["stage"]) <= {"ocean", "farm", "store", "tank", "bowl"}
     assert prof.summary["name"].is_unique and prof.summary["traits"].str.len().gt(0).all()
@@ -284,48 +289,48 @@ def test_small_segments_can_be_suppressed():
 
 def test_save_load_and_score_file(tmp_path, fitted):
     df, _, model = fitted["northbridge_advisory"]
-    path = sg.save_model(model, tmp_path / "model.joblib")
-    loaded = sg.load_model(path)
+    path = activation.save_model(model, tmp_path / "model.joblib")
+    loaded = activation.load_model(path)
     new = df.sample(200, random_state=1)
     io.write_table(new, tmp_path / "new.csv")
-    out = sg.score_file(path, tmp_path / "new.csv", tmp_path / "scored.parquet")
+    out = activation.score_file(path, tmp_path / "new.csv", tmp_path / "scored.parquet")
     scored = pd.read_parquet(out)
     assert list(scored.columns) == ["respondent_id", "segment", "segment_name"]
     assert scored["segment"].tolist() == loaded.predict(new).tolist() == model.labels_[new.index].tolist()
-    default = sg.score_file(path, tmp_path / "new.csv")
+    default = activation.score_file(path, tmp_path / "new.csv")
     assert default.name == "new.segments.csv" and default.is_file()
 
 
 def test_score_file_with_different_columns_fails_clearly(tmp_path, fitted):
     df, _, model = fitted["northbridge_advisory"]
-    path = sg.save_model(model, tmp_path / "model.joblib")
+    path = activation.save_model(model, tmp_path / "model.joblib")
     io.write_table(df.drop(columns=["psy_cost_focus"]).rename(columns={"psy_risk_averse": "risk averse"}).head(50),
                    tmp_path / "other.csv")
     with pytest.raises(ModelInputError) as err:
-        sg.score_file(path, tmp_path / "other.csv", tmp_path / "out.csv")
+        activation.score_file(path, tmp_path / "other.csv", tmp_path / "out.csv")
     assert "psy_cost_focus" in str(err.value) and "psy_risk_averse" in str(err.value) and "column_map" in str(err.value)
     assert not (tmp_path / "out.csv").exists()
     io.write_table(df.assign(psy_cost_focus="agree").head(50), tmp_path / "text.csv")
     with pytest.raises(ModelInputError, match="psy_cost_focus.*should hold numbers"):
-        sg.score_file(path, tmp_path / "text.csv", tmp_path / "out.csv")
+        activation.score_file(path, tmp_path / "text.csv", tmp_path / "out.csv")
 
 
 def test_load_model_rejects_other_files(tmp_path):
     with pytest.raises(InputFileError, match="not found"):
-        sg.load_model(tmp_path / "missing.joblib")
+        activation.load_model(tmp_path / "missing.joblib")
     (tmp_path / "junk.joblib").write_bytes(b"not a model")
     with pytest.raises(InputFileError, match="not a saved segmentation model"):
-        sg.load_model(tmp_path / "junk.joblib")
+        activation.load_model(tmp_path / "junk.joblib")
 
 
 def test_export_writes_assignments_and_model(tmp_path):
     df = small_survey().drop(columns="truth")
     model = sg.Segmenter(id_column="respondent_id", k=3).fit(df)
-    written = sg.export(model, df, tmp_path / "assign.csv")
+    written = activation.export(model, df, tmp_path / "assign.csv")
     assert list(written["what"]) == ["assignments", "model"]
     back = pd.read_csv(tmp_path / "assign.csv")
     assert len(back) == len(df) and back["respondent_id"].tolist() == df["respondent_id"].tolist()
-    assert sg.load_model(tmp_path / "assign.joblib").k_ == 3
+    assert activation.load_model(tmp_path / "assign.joblib").k_ == 3
 
 
 def test_transform_is_pandas_with_names(fitted):
@@ -352,19 +357,19 @@ def test_mixed_numeric_and_categorical_with_outliers():
 def test_charts_are_small_and_diverge_around_100(fitted):
     df, _, model = fitted["summit_outfitters"]
     prof = sg.profile(model, df, profile_columns=DEMOGRAPHICS)
-    heat = sg.index_heatmap(prof.index).to_dict()
+    heat = charts.index_heatmap(prof.index).to_dict()
     assert heat["layer"][0]["encoding"]["color"]["scale"]["domainMid"] == 100
     points = sg.projection(model, pd.concat([df] * 2, ignore_index=True), n=3000)
     assert len(points) == 3000 and "respondent_id" not in points.columns
-    charts = [sg.k_selection_chart(model.k_scores_, chosen=model.k_), sg.sizes_chart(prof.sizes),
-              sg.projection_chart(points), sg.composition_chart(prof.composition),
-              sg.participation_chart(prof.participation),
-              sg.stability_chart(sg.stability(model, df, resamples=2, rows=500))]
-    for chart in charts:
+    made = [charts.k_selection_chart(model.k_scores_, chosen=model.k_), charts.sizes_chart(prof.sizes),
+            charts.projection_chart(points), charts.composition_chart(prof.composition),
+            charts.participation_chart(prof.participation),
+            charts.stability_chart(sg.stability(model, df, resamples=2, rows=500))]
+    for chart in made:
         spec = chart.to_dict()
         rows = sum(len(v) for v in spec.get("datasets", {}).values())
         assert 0 < rows <= 5000
-    empty = sg.composition_chart(prof.composition.iloc[0:0]).to_dict()
+    empty = charts.composition_chart(prof.composition.iloc[0:0]).to_dict()
     assert "No profile columns" in str(empty)
 
 
@@ -426,3 +431,54 @@ def test_free_text_gender_variants_are_merged_through_the_synonyms_table():
     assert clean_levels(raw, "Gender").tolist()[5:] == ["male", "prefer not to say"]
     assert pd.isna(clean_levels(raw, "Gender").iloc[4])
     assert clean_levels(pd.Series(["F", "m"]), "grade").tolist() == ["f", "m"]  # other columns untouched
+
+
+def test_synonyms_and_ladder_tables_can_be_passed_explicitly():
+    syn = pd.DataFrame({"column_pattern": ["(?i)^plan$"], "answer": ["gold"], "level": ["premium"]})
+    assert sg.clean_levels(pd.Series(["Gold", "basic"]), "Plan", synonyms=syn).tolist() == ["premium", "basic"]
+    assert sg.clean_levels(pd.Series(["F"]), "Gender", synonyms=syn).tolist() == ["f"]  # only the table given
+    ladder = tables.load("participation_ladder")
+    df = pd.DataFrame({"habit_posts_per_week": [2, 0]})
+    assert sg.participation_rungs(df, ladder=ladder).tolist() == ["creators", "inactives"]
+
+
+# --------------------------------------------------------------------------- prose and layering
+
+
+def test_fit_account_and_notes_are_findings(fitted):
+    _, _, model = fitted["summit_outfitters"]
+    account = sg.describe_fit(model)
+    assert isinstance(account, Findings)
+    text = account._repr_markdown_()
+    assert text.startswith(f"- **{model.k_} segments** from ") and "Mean silhouette at this k" in text
+    assert all(f"- {n}" in text for n in model.fit_notes_)
+    notes = sg.notes_markdown(["one", "two"])
+    assert isinstance(notes, Findings) and notes._repr_markdown_() == "- one\n- two"
+    assert sg.notes_markdown([])._repr_markdown_() == "- nothing to note"
+
+
+def test_the_package_holds_maths_only():
+    """No file access, configuration or charts in socialkit.segments: tables come from
+    socialkit.tables, files are written by socialkit.activation, charts live in socialkit.charts."""
+    allowed_kit = {"exceptions", "text", "tables", "schemas", "findings", "functions", "ladder", "segments"}
+    allowed_other = {"numpy", "pandas", "scipy", "sklearn", "__future__", "dataclasses", "typing", "math", "re"}
+    package = PROJECT_DIR / "socialkit" / "segments"
+    for path in sorted(package.glob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        assert "lru_cache" not in source and "open(" not in source, path.name
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                continue  # a sibling module of the package
+            if isinstance(node, ast.ImportFrom) and node.level == 2:
+                names = [node.module] if node.module else [a.name for a in node.names]
+                assert all(n.split(".")[0] in allowed_kit for n in names), (path.name, names)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                mods = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module]
+                assert all(m.split(".")[0] in allowed_other for m in mods), (path.name, mods)
+            assert not isinstance(node, ast.FunctionDef) or not any(
+                isinstance(n, (ast.Import, ast.ImportFrom)) for n in ast.walk(node)), (path.name, node.name)
+    chart_source = (PROJECT_DIR / "socialkit" / "charts" / "segments.py").read_text(encoding="utf-8")
+    assert not re.search(r"[\"']#[0-9a-fA-F]{3,8}[\"']", chart_source)  # colours from the theme constants
+    for moved in ("export", "save_model", "load_model", "score_file", "answer_synonyms", "participation_ladder",
+                  "sizes_chart", "index_heatmap", "k_selection_chart"):
+        assert not hasattr(sg, moved), moved

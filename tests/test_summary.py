@@ -2,15 +2,15 @@
 
 import pytest
 
-from socialkit import compare, config, io, metrics
-from socialkit.summary import executive_summary, markdown_list
+from socialkit import compare, config, io
+from socialkit.summary import executive_summary
 
 
 def _inputs(brand):
     load = lambda kind: io.load(config.sample_path(brand, kind), kind)  # noqa: E731
     return dict(initiatives=load("initiatives"), assessment=load("assessment"), readiness=load("readiness"),
                 audience=io.read_table(config.sample_path(brand, "audience")),
-                posts=metrics.prepare_posts(io.read_table(config.sample_path(brand, "posts"))))
+                posts=io.load(config.sample_path(brand, "posts"), "posts", defaults={"channel": "all channels"}))
 
 
 def test_memorials_summary_names_the_business_model_cap_and_the_desk():
@@ -18,17 +18,17 @@ def test_memorials_summary_names_the_business_model_cap_and_the_desk():
     head = dict(zip(s.headline["measure"], s.headline["value"]))
     assert head["classification"] == "social media desk"
     assert head["segments"] == "3"
-    depth = s.findings[s.findings["area"] == "Relationship depth"]["finding"].iloc[0]
+    depth = s.findings.where(area="Relationship depth")[0].text
     assert depth.startswith("Business model caps you at transparent")
-    assert set(s.next_steps["area"]) == {"Business functions", "Relationship depth", "Audience", "Measurement"}
-    assert not s.notes
+    assert {f.area for f in s.next_steps} == {"Business functions", "Relationship depth", "Audience", "Measurement"}
+    assert not s.notes and s.notes.markdown() == "All four analyses ran on the inputs given."
 
 
 def test_partial_inputs_become_notes_not_errors():
     s = executive_summary(initiatives=_inputs("northbridge_advisory")["initiatives"])
-    assert list(s.findings["area"].unique()) == ["Business functions"]
-    assert len(s.notes) == 3 and any("audience" in n.lower() for n in s.notes)
-    text = markdown_list(s.findings, "finding")
+    assert {f.area for f in s.findings} == {"Business functions"}
+    assert len(s.notes) == 3 and "audience survey" in s.notes
+    text = s.findings.markdown()
     assert text.startswith("**Business functions**") and "coordinated" in text
 
 

@@ -8,9 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from socialkit import io, venn
+from socialkit import functions, io, tables, venn
+from socialkit.charts import venn as venn_charts
 from socialkit.config import sample_path
-from socialkit.exceptions import DataValidationError, ParameterError
+from socialkit.exceptions import DataValidationError, FunctionTableError, ParameterError
 from socialkit.samples import BRANDS, rng_for
 from socialkit.samples import initiatives as sample_initiatives
 
@@ -207,6 +208,21 @@ def test_classification_thresholds_can_be_changed_and_are_checked():
         venn.classify(ms, thresholds={"social biz": {"scope": 0.3}})
 
 
+def test_classification_takes_a_thresholds_table_and_does_not_reread_the_file(monkeypatch):
+    ms = {"scope": 0.3, "integration": 0.3, "value": 0, "audience_reach": 0, "highest_norm": 1}
+    table = tables.load("venn_thresholds")
+    lower = table.assign(minimum=table["minimum"].where(table["class"] != "coordinated", 0.3))
+    assert venn.class_thresholds(table=lower)["coordinated"] == {"scope": 0.3, "integration": 0.3}
+    assert venn.classify(ms, threshold_table=lower)[0] == "coordinated"
+    assert venn.analyse(example(), FUNCTIONS, threshold_table=lower).reasons["threshold"].iloc[0] == 0.3
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("the thresholds table was read again")
+
+    monkeypatch.setattr(io, "read_table", no_reading)
+    assert venn.classify(ms)[0] == "social media desk"  # the default comes from the cached table
+
+
 def test_summary_names_the_class_and_what_the_next_class_needs(result):
     text = venn.summary(result)
     assert "**coordinated**" in text and "To become social business" in text and "integration 33% < 50%" in text
@@ -228,7 +244,7 @@ def test_recommendations_cover_silos_unreached_functions_and_goals_without_a_tac
 
 
 def test_goal_matching_and_unknown_goals():
-    book = venn.load_playbook()
+    book = tables.load("playbook")
     assert venn.match_goal("Prove thought leadership", book) == "thought_leadership"
     assert venn.match_goal("recruit", book) == "recruit"
     assert venn.match_goal("prove our thought leadership", book) == "thought_leadership"
@@ -240,9 +256,9 @@ def test_goal_matching_and_unknown_goals():
 
 
 def test_playbook_covers_every_default_function():
-    book = venn.load_playbook()
+    book = tables.load("playbook")
     served = {f for cell in book["functions"] for f in cell.split("; ")}
-    assert served == set(venn.load_functions()["function"])
+    assert served == set(tables.load("functions")["function"])
     assert book["goal_id"].is_unique
 
 
@@ -258,7 +274,7 @@ def test_unknown_function_is_a_clear_error_naming_function_initiative_line_and_f
     assert "'markting'" in msg and "'Webinars'" in msg and "line 3" in msg
     assert "add it to the functions table" in msg and "correct the spelling" in msg
     assert "did you mean 'marketing'" in msg
-    assert isinstance(info.value, venn.FunctionTableError)
+    assert isinstance(info.value, FunctionTableError)
 
 
 def test_function_missing_from_a_custom_table_is_an_error():
@@ -292,16 +308,18 @@ def test_missing_initiative_column_and_blank_names():
 
 
 def test_functions_table_is_checked(tmp_path):
-    with pytest.raises(DataValidationError, match="rename 'functions' to 'function'"):
-        venn.check_functions(pd.DataFrame({"functions": ["a"]}))
+    with pytest.raises(DataValidationError, match="'function' is missing.*\n.*fix: rename 'functions'"):
+        functions.functions_table(pd.DataFrame({"functions": ["a"]}))
     with pytest.raises(DataValidationError, match="unique.*line 2, 3"):
-        venn.check_functions(pd.DataFrame({"function": ["Sales", "sales"]}))
+        functions.functions_table(pd.DataFrame({"function": ["Sales", "sales"]}))
+    with pytest.raises(DataValidationError, match="unique.*line 2, 3"):
+        venn.analyse(example(), pd.DataFrame({"function": ["Sales", "sales"]}))
     path = tmp_path / "functions.csv"
     pd.DataFrame({"function": ["Customer Service", "Sales"]}).to_csv(path, index=False)
-    table = venn.load_functions(path)
+    table = tables.load("functions", path)
     assert table["function"].tolist() == ["customer_service", "sales"]
     assert table["label"].tolist() == ["customer_service", "sales"]
-    assert len(venn.load_functions()) == 10
+    assert len(tables.load("functions")) == 10
 
 
 def test_inputs_are_not_mutated():
@@ -334,7 +352,7 @@ def _inside(x, y, circles) -> set[int]:
 
 @pytest.mark.parametrize("n", [2, 3])
 def test_venn_layout_puts_every_region_label_inside_exactly_its_circles(n):
-    circles, regions = venn.venn_layout(n)
+    circles, regions = venn_charts.venn_layout(n)
     assert len(circles) == n and (circles["r"] == 1.0).all()
     assert len(regions) == 2 ** n - 1
     for row in regions.itertuples():
@@ -344,24 +362,24 @@ def test_venn_layout_puts_every_region_label_inside_exactly_its_circles(n):
 
 
 def test_venn_layout_geometry_for_two_and_three_sets():
-    c2, r2 = venn.venn_layout(2)
+    c2, r2 = venn_charts.venn_layout(2)
     assert c2[["cx", "cy"]].values.tolist() == [[-0.5, 0.0], [0.5, 0.0]]
     both = r2[r2["region"] == (0, 1)].iloc[0]
     assert abs(both.x) < 0.02 and abs(both.y) < 0.02  # lens label in the middle
     only_a = r2[r2["region"] == (0,)].iloc[0]
     assert only_a.x == pytest.approx(-1.0, abs=0.02)  # midway between A's left edge and B's left edge
-    c3, r3 = venn.venn_layout(3)
+    c3, r3 = venn_charts.venn_layout(3)
     sides = [math.dist(c3.loc[i, ["cx", "cy"]], c3.loc[j, ["cx", "cy"]]) for i, j in [(0, 1), (1, 2), (0, 2)]]
     assert sides == pytest.approx([1.05] * 3)  # equilateral triangle
     assert c3["cy"].iloc[2] < c3["cy"].iloc[0] == pytest.approx(c3["cy"].iloc[1])  # two on top, one below
     centre = r3[r3["region"] == (0, 1, 2)].iloc[0]
     assert abs(centre.x) < 0.02 and abs(centre.y) < 0.02
     with pytest.raises(ParameterError, match="2 or 3"):
-        venn.venn_layout(4)
+        venn_charts.venn_layout(4)
 
 
 def test_venn_chart_spec_for_three_sets(result):
-    chart = venn.venn_chart(result, ["marketing", "sales", "hr"])
+    chart = venn_charts.venn_chart(result, ["marketing", "sales", "hr"])
     spec = chart.to_dict()
     circle_layer, count_layer = spec["layer"][0], spec["layer"][1]
     assert circle_layer["mark"]["type"] == "circle"
@@ -391,7 +409,7 @@ def test_venn_chart_spec_for_three_sets(result):
 
 def test_venn_chart_spec_for_two_sets_from_a_membership_matrix():
     m = venn.membership(example(), FUNCTIONS)
-    spec = venn.venn_chart(m, ["marketing", "hr"]).to_dict()
+    spec = venn_charts.venn_chart(m, ["marketing", "hr"]).to_dict()
     circles = _layer_data(spec, spec["layer"][0])
     assert circles[["cx", "cy", "r"]].values.tolist() == [[-0.5, 0.0, 1.0], [0.5, 0.0, 1.0]]
     counts = _layer_data(spec, spec["layer"][1]).set_index("region")
@@ -402,12 +420,12 @@ def test_venn_chart_spec_for_two_sets_from_a_membership_matrix():
 
 def test_venn_chart_rejects_bad_function_choices(result):
     with pytest.raises(ParameterError, match="2 or 3"):
-        venn.venn_chart(result, ["marketing"])
+        venn_charts.venn_chart(result, ["marketing"])
     with pytest.raises(ParameterError, match="Did you mean 'marketing'"):
-        venn.venn_chart(result, ["marketting", "sales"])
+        venn_charts.venn_chart(result, ["marketting", "sales"])
     with pytest.raises(ParameterError, match="twice"):
-        venn.venn_chart(result, ["sales", "Sales"])
-    default = _layer_data(venn.venn_chart(result).to_dict(), venn.venn_chart(result).to_dict()["layer"][0])
+        venn_charts.venn_chart(result, ["sales", "Sales"])
+    default = _layer_data(venn_charts.venn_chart(result).to_dict(), venn_charts.venn_chart(result).to_dict()["layer"][0])
     assert default["function"].tolist() == ["marketing", "sales", "hr"]  # the three most reached
 
 
@@ -431,7 +449,7 @@ def test_intersections_are_exact_combinations_largest_first(result):
 
 
 def test_upset_chart_spec_has_intersection_bars_dot_matrix_and_set_sizes(result):
-    spec = venn.upset_chart(result).to_dict()
+    spec = venn_charts.upset_chart(result).to_dict()
     bars = spec["vconcat"][0]["layer"][0]
     assert bars["mark"]["type"] == "bar"
     assert _layer_data(spec, bars, spec["vconcat"][0])["count"].tolist() == [1] * 6
@@ -446,10 +464,10 @@ def test_upset_chart_spec_has_intersection_bars_dot_matrix_and_set_sizes(result)
 
 
 def test_overlap_heatmap_data(result):
-    spec = venn.overlap_heatmap(result).to_dict()
+    spec = venn_charts.overlap_heatmap(result).to_dict()
     cells = _layer_data(spec, spec["layer"][0]).set_index(["function", "with_function"])["initiatives"]
     assert cells[("Marketing", "Sales")] == 2 and cells[("Marketing", "Marketing")] == 3 and len(cells) == 25
-    same = venn.overlap_heatmap(result.membership).to_dict()
+    same = venn_charts.overlap_heatmap(result.membership).to_dict()
     assert _layer_data(same, same["layer"][0])["initiatives"].sum() == cells.sum()
 
 
@@ -460,7 +478,7 @@ def test_compare_and_quadrant_chart():
     assert comp["scope"].tolist() == pytest.approx([0.8, 0.2])
     assert comp["value"].tolist() == pytest.approx([1 / 3, 0.0])
     assert comp["classification"].tolist() == ["coordinated", "social media desk"]
-    spec = venn.quadrant_chart(comp).to_dict()
+    spec = venn_charts.quadrant_chart(comp).to_dict()
     rules = [layer for layer in spec["layer"] if layer["mark"]["type"] == "rule"]
     assert [_layer_data(spec, r).iloc[0, 0] for r in rules] == [0.7, 0.5]  # social-business scope and value
     points = [layer for layer in spec["layer"] if layer["mark"]["type"] == "circle"][0]

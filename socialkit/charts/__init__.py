@@ -32,6 +32,8 @@ GOOD, CAUTION, BAD, NEUTRAL = GREEN, ORANGE, VERMILION, "#BBBBBB"
 INK, MUTED, FAINT, RULE, GRID = "#222222", "#555555", "#eeeeee", "#888888", "#e8e8e8"
 #: Light to dark blues for ordered stages (e.g. a ladder).
 BLUES = ["#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5"]
+#: Background bands of a bullet chart: behind, close, met (light grey, grey, light green).
+BULLET_BANDS = [FAINT, "#dddddd", "#cfe8dc"]
 #: Diverging scheme for indices around 100; sequential scheme for counts and scores.
 DIVERGING = "redblue"
 SEQUENTIAL = "blues"

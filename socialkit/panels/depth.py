@@ -10,17 +10,20 @@ The returned :class:`DepthPanel` exposes its controls (``controls[(function, que
 from __future__ import annotations
 
 import html
-
 import os
 from pathlib import Path
 from typing import Iterable
 
 import ipywidgets as widgets
 import pandas as pd
-from IPython.display import Markdown, clear_output, display
+from IPython.display import clear_output, display
 
-from .. import depth, io
+from .. import depth, io, tables
+from .. import functions as fn
+from ..charts import BAD
+from ..charts import depth as depth_charts
 from ..exceptions import SocialKitError
+from ..findings import Markdown
 
 _LAYOUT_TEXT = widgets.Layout(width="520px")
 
@@ -46,16 +49,18 @@ class DepthPanel(widgets.VBox):
     def __init__(self, assessment: pd.DataFrame | None = None, readiness: pd.DataFrame | None = None, *,
                  functions: Iterable[str] | None = None, assessment_path: str | os.PathLike | None = None,
                  readiness_path: str | os.PathLike | None = None):
-        self.questions = depth.load_questions()
-        self.readiness_questions = depth.load_readiness_questions()
-        table = depth.load_functions()
-        labels = dict(zip(table["function"], table["label"]))
+        self.questions = tables.load("depth_questions")
+        self.readiness_questions = tables.load("readiness_questions")
+        table = tables.load("functions")
+        labels = fn.labels(table)
+        checked = depth.check_assessment(assessment, questions=self.questions, functions=table) \
+            if assessment is not None else None
         if functions is None:
-            functions = (list(dict.fromkeys(depth.check_assessment(assessment)["function"]))
-                         if assessment is not None else list(table["function"]))
+            functions = list(dict.fromkeys(checked["function"])) if checked is not None else list(table["function"])
         self.functions = list(functions)
-        start = _initial(depth.check_assessment(assessment) if assessment is not None else None, ["function", "question"])
-        start_r = _initial(depth.check_readiness(readiness) if readiness is not None else None, ["question"])
+        start = _initial(checked, ["function", "question"])
+        start_r = _initial(depth.check_readiness(readiness, questions=self.readiness_questions)
+                           if readiness is not None else None, ["question"])
 
         self.controls: dict[tuple[str, str], widgets.ValueWidget] = {}
         tabs = []
@@ -124,15 +129,15 @@ class DepthPanel(widgets.VBox):
     def _redraw(self) -> None:
         with self.findings_out:
             clear_output(wait=True)
-            display(Markdown(self.error if self.result is None else depth.findings_markdown(self.result)))
+            display(Markdown(self.error) if self.result is None else depth.findings_markdown(self.result))
         if self.result is None:
             return
         with self.depth_out:
             clear_output(wait=True)
-            display(depth.depth_chart(self.result.functions))
+            display(depth_charts.depth_chart(self.result.functions))
         with self.readiness_out:
             clear_output(wait=True)
-            display(depth.readiness_chart(self.result.readiness))
+            display(depth_charts.readiness_chart(self.result.readiness))
 
     # ------------------------------------------------------------------ saving
 
@@ -150,7 +155,7 @@ class DepthPanel(widgets.VBox):
             pa, pr = self.save()
             self.status.value = f"Saved {html.escape(str(pa))} and {html.escape(str(pr))}."
         except (SocialKitError, OSError) as exc:
-            self.status.value = f"<span style='color:#D55E00'>Could not save: {html.escape(str(exc))}</span>"
+            self.status.value = f"<span style='color:{BAD}'>Could not save: {html.escape(str(exc))}</span>"
 
 
 def panel(assessment: pd.DataFrame | None = None, readiness: pd.DataFrame | None = None, *,

@@ -1,7 +1,7 @@
 """Rates explorer: choose a channel, a grouping and a rate; the table and the chart redraw.
 
-The panel calls :func:`socialkit.metrics.rates` and :func:`socialkit.metrics.rates_chart`, the
-same functions as the static notebook. Without a browser, read ``panel.result`` (the current
+The panel calls :func:`socialkit.metrics.rates` and :func:`socialkit.charts.metrics.rates_chart`,
+the same functions as the static notebook. Without a browser, read ``panel.result`` (the current
 table) and ``panel.chart`` (the current chart) after changing ``panel.channel.value``,
 ``panel.grouping.value`` or ``panel.rate.value``.
 """
@@ -13,6 +13,7 @@ import pandas as pd
 from IPython.display import display
 
 from .. import metrics
+from ..charts import metrics as charts
 from ..exceptions import ParameterError
 
 ALL = "all channels"
@@ -29,7 +30,7 @@ class RatesPanel(widgets.VBox):
             raise ParameterError("channel", f"must be one of {channels}. Got {channel!r} instead.")
         if by not in GROUPINGS:
             raise ParameterError("by", f"must be one of {', '.join(GROUPINGS)}. Got {by!r} instead.")
-        metrics._check_rates(rate)
+        metrics.check_rates(rate)
         self.posts = posts
         self.period = period
         self.channel = widgets.Dropdown(options=channels, value=channel, description="Channel")
@@ -50,7 +51,7 @@ class RatesPanel(widgets.VBox):
         long = metrics.rates(data, by=self.grouping.value, rates=[self.rate.value], period=self.period)
         keys = [self.grouping.value]
         self.result = long[keys + ["value", "numerator", "denominator", "used", "skipped", "note"]].reset_index(drop=True)
-        self.chart = metrics.rates_chart(long, rate=self.rate.value)
+        self.chart = charts.rates_chart(long, rate=self.rate.value)
         self.table_out.clear_output(wait=True)
         self.chart_out.clear_output(wait=True)
         with self.chart_out:

@@ -1,15 +1,15 @@
 """Segment explorer for JupyterLab: choose k and the features, pick a segment to see its profile.
 
-The panel calls the same functions as the notebook (:mod:`socialkit.segments`). Changing k or the
-features refits the segmentation (on at most ``max_rows`` respondents, so it stays responsive);
-picking a segment redraws its profile. The current model and profile are attributes of the panel
-(``panel.model``, ``panel.profile``, ``panel.error``), so it can be tested without a browser.
+The panel calls the same functions as the notebook (:mod:`socialkit.segments`, charts from
+:mod:`socialkit.charts.segments`). Changing k or the features refits the segmentation (on at most
+``max_rows`` respondents, so it stays responsive); picking a segment redraws its profile. The
+current model and profile are attributes of the panel (``panel.model``, ``panel.profile``,
+``panel.error``), so it can be tested without a browser.
 """
 
 from __future__ import annotations
 
 import html
-
 from typing import Any, Sequence
 
 import ipywidgets as widgets
@@ -17,6 +17,7 @@ import pandas as pd
 from IPython.display import display
 
 from .. import segments as sg
+from ..charts import segments as charts
 from ..exceptions import SocialKitError
 
 
@@ -68,8 +69,8 @@ class SegmentExplorer(widgets.VBox):
                              f"silhouette {model.silhouette_:.3f}.")
         self.overview.clear_output(wait=True)
         with self.overview:
-            display(sg.sizes_chart(prof.sizes))
-            display(sg.index_heatmap(prof.index))
+            display(charts.sizes_chart(prof.sizes))
+            display(charts.index_heatmap(prof.index))
         options = [(f"{r.segment}. {r.name}", int(r.segment)) for r in prof.sizes.itertuples()]
         current = self.segment.value
         self.segment.options = options

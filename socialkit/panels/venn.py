@@ -2,8 +2,9 @@
 the scores, the classification and the charts update.
 
 The panel calls the same pure functions as the static notebook path (:func:`socialkit.venn.analyse`
-and the chart functions). It keeps its own copy of the initiatives; the caller's frame is never
-changed. For tests and scripts it exposes its controls and its current state as attributes:
+and the charts of :mod:`socialkit.charts.venn`). It keeps its own copy of the initiatives; the
+caller's frame is never changed. For tests and scripts it exposes its controls and its current
+state as attributes:
 
 * ``venn_picker``: the functions drawn in the Venn (2 or 3);
 * ``initiative_picker`` and ``functions_editor``: the initiative being edited and its functions;
@@ -22,7 +23,9 @@ import pandas as pd
 from IPython.display import display
 
 from .. import venn as vn
+from ..charts import venn as venn_charts
 from ..exceptions import SocialKitError
+from ..functions import functions_table, labels as function_labels
 
 
 class VennPanel(widgets.VBox):
@@ -30,13 +33,13 @@ class VennPanel(widgets.VBox):
 
     def __init__(self, initiatives: pd.DataFrame, functions: pd.DataFrame | None = None, *,
                  venn_functions: Sequence[str] | None = None, **analyse_options):
-        self._functions = vn.check_functions(vn.load_functions() if functions is None else functions)
+        self._functions = functions_table(functions)
         self._options = dict(analyse_options)
         self.initiatives = initiatives.copy()
         self.initiatives["functions"] = self.initiatives["functions"] if "functions" in self.initiatives.columns else ""
         self.result = vn.analyse(self.initiatives, self._functions, **self._options)
         ids = list(self._functions["function"])
-        labels = dict(zip(self._functions["function"], self._functions["label"]))
+        labels = function_labels(self._functions)
         options = [(labels[f], f) for f in ids]
         chosen = vn.choose_venn_functions(self.result.membership, venn_functions)
         self.venn_picker = widgets.SelectMultiple(options=options, value=tuple(chosen), rows=min(10, len(ids)),
@@ -93,7 +96,7 @@ class VennPanel(widgets.VBox):
     def venn(self):
         """The current Venn chart, or None when the picked functions cannot be drawn (see ``message``)."""
         try:
-            chart = vn.venn_chart(self.result, list(self.venn_picker.value))
+            chart = venn_charts.venn_chart(self.result, list(self.venn_picker.value))
         except SocialKitError as exc:
             self.message = str(exc)
             return None
@@ -102,7 +105,7 @@ class VennPanel(widgets.VBox):
 
     @property
     def upset(self):
-        return vn.upset_chart(self.result)
+        return venn_charts.upset_chart(self.result)
 
     def _redraw(self) -> None:
         self._status.value = (f"<b>{html.escape(self.result.classification)}</b>: "

@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..depth import assess, load_levels, load_questions, load_readiness_questions
+from .. import tables
+from ..depth import assess
 from . import Brand
 
 COLUMNS = {
@@ -138,8 +139,8 @@ def _readiness_answers(bands: dict[str, tuple[float, float]], questions: pd.Data
 def generate(brand: Brand, rng: np.random.Generator) -> dict[str, pd.DataFrame]:
     """assessment.csv, readiness.csv and programmes.csv for one brand (see NOTES)."""
     model = brand.business_model
-    questions = load_questions()
-    levels = load_levels()
+    questions = tables.load("depth_questions")
+    levels = tables.load("depth_levels")
     orders = dict(zip(levels["level"], levels["order"]))
     pass_scores = dict(zip(levels["level"], levels["pass_score"]))
     rows = []
@@ -148,7 +149,7 @@ def generate(brand: Brand, rng: np.random.Generator) -> dict[str, pd.DataFrame]:
             rows.append({"function": function, "question": q, "answer": a})
     assessment = pd.DataFrame(rows)
 
-    rq = load_readiness_questions()
+    rq = tables.load("readiness_questions")
     readiness = pd.DataFrame({"question": rq["question"], "answer": _readiness_answers(_READINESS[model], rq, rng)})
 
     programmes = pd.DataFrame([{"programme": name, "description": text, **{f: bool(v) for f, v in zip(_F, facts)}}
