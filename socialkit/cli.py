@@ -232,7 +232,7 @@ def segment_score(model: Path = typer.Argument(..., help="A model saved by the s
 def main() -> None:
     """Entry point: run the app; SocialKitError -> its message and exit 1, usage mistakes -> usage and exit 2."""
     try:
-        code = app(standalone_mode=False)  # returns the exit code of typer.Exit
+        code = app(standalone_mode=False, prog_name="socialkit")  # returns the exit code of typer.Exit
         sys.exit(code if isinstance(code, int) else 0)
     except SocialKitError as exc:
         if _state["debug"]:

@@ -75,3 +75,25 @@ def test_run_writes_notebook_and_offline_html_with_inline_svg(tmp_path):
     html = out.with_suffix(".html").read_text()
     assert html.count("<svg") >= 2 and 'src="http' not in html and "<script" not in html
     assert "northbridge_advisory" in html
+
+
+def test_a_mistyped_command_gets_the_usage_and_the_closest_command():
+    res = sk("inti")
+    assert res.returncode == 2
+    err = " ".join(res.stderr.split())
+    assert "Usage: socialkit" in err and "No such command 'inti'. Did you mean 'init'?" in err
+    assert "unexpected error" not in err and "Traceback" not in res.stderr
+
+
+def test_a_missing_argument_gets_the_usage_not_a_bug_report():
+    res = sk("run")
+    assert res.returncode == 2 and "Missing argument" in res.stderr and "unexpected error" not in res.stderr
+
+
+def test_an_unknown_engine_names_the_registered_ones(tmp_path):
+    manifest = tmp_path / "m.yml"
+    manifest.write_text("notebooks: [01_social_business_venn]\nbrands: [summit_outfitters]\n")
+    res = sk("batch", manifest, "--engine", "lcoal", "--reports-dir", tmp_path)
+    assert res.returncode == 1
+    err = " ".join(res.stderr.split())
+    assert "unknown engine 'lcoal'" in err and "dask, local, serial" in err and "did you mean 'local'" in err
