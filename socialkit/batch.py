@@ -43,7 +43,7 @@ import yaml
 import multiprocessing as mp
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
-from . import __version__, config, io, tables
+from . import __version__, config, io, paths, tables
 from .config import sample_brands
 from .index import write_index
 from .kernels import WarmKernelPool
@@ -202,8 +202,8 @@ def _job(row: Mapping, common: Mapping, base: Path, run_dir: Path, export: tuple
     if brand is not None and "brand" in declared:
         params["brand"] = str(brand)
     for name, value in list(params.items()):
-        if name.endswith("_path") and isinstance(value, str) and value:
-            params[name] = str(_resolve(value, base))
+        if name.endswith("_path") and value not in (None, "", []):
+            params[name] = _resolve_spec(value, base)
     params = {k: v for k, v in params.items() if k in declared or k not in common}  # common keys apply where declared
     if "brand" in params and params["brand"] not in sample_brands():
         if not any(n.endswith("_path") and params.get(n) for n in params):
@@ -226,6 +226,18 @@ def _resolve(value: str, base: Path) -> Path:
     return p if p.is_absolute() else (base / p if (base / p).exists() else Path.cwd() / p)
 
 
+def _resolve_spec(value: Any, base: Path) -> Any:
+    """A manifest's path spec (file, folder, glob or list) read relative to the manifest's folder when
+    it names files there, else to the current folder."""
+    if isinstance(value, (list, tuple)):
+        return [_resolve_spec(v, base) for v in value]
+    p = Path(str(value))
+    if p.is_absolute():
+        return str(p)
+    beside = base / p
+    return str(beside if paths.problem(str(beside)) is None else Path.cwd() / p)
+
+
 def _yaml_value(v: str) -> Any:
     return parse_value(v.strip())
 
@@ -240,7 +252,8 @@ def job_hash(job: Job) -> str:
     h.update(Path(job.notebook).read_bytes())
     h.update(json.dumps(job.parameters, sort_keys=True, default=str).encode())
     h.update(json.dumps([sorted(job.export), job.pdf_engine, __version__]).encode())
-    files = [Path(v) for k, v in sorted(job.parameters.items()) if k.endswith("_path") and v]
+    files = [f for k, v in sorted(job.parameters.items()) if k.endswith("_path") and v and paths.problem(v) is None
+             for f in paths.expand(v)]  # every file behind a folder, glob or list
     files += [tables.table_path(name) for name in sorted(tables.FILES)]  # the editable tables change results too
     brand_dir = config.samples_dir() / str(job.parameters.get("brand", ""))
     if job.parameters.get("brand") and brand_dir.is_dir():

@@ -124,15 +124,24 @@ def run(ctx: typer.Context,
 
 
 @app.command()
-def validate(file: Path = typer.Argument(..., help="CSV, Excel or Parquet file."),
+def validate(file: str = typer.Argument(..., help="A CSV, Excel or Parquet file, a folder of them, or a glob ('exports/*.csv')."),
              kind: str = typer.Option(..., "--kind", "-k", help="initiatives | assessment | readiness | programmes | audience | posts | objectives"),
-             map_: Optional[List[str]] = typer.Option(None, "--map", help="'Their column=contract_column' (repeatable).")) -> None:
-    """Check a file against its data contract; report every problem at once."""
+             map_: Optional[List[str]] = typer.Option(None, "--map", help="'Their column=contract_column' (repeatable)."),
+             timezone: Optional[str] = typer.Option(None, "--timezone", help="Reporting time zone for dated rows (default UTC).")) -> None:
+    """Check files against their data contract; report every file's problems at once, and the platform
+    export recognised."""
     # imported when the command runs: `socialkit --help` stays fast
     from . import io
 
-    df = io.load(file, kind, column_map=parse_column_map(map_))
-    console.print(f"[green]ok[/green]: {file} is a valid {kind} file ({len(df):,} rows, {len(df.columns)} columns)")
+    df = io.load(file, kind, column_map=parse_column_map(map_), timezone=timezone)
+    files = df.attrs.get("files", [file])
+    what = f"{file} is a valid {kind} file" if len(files) == 1 else f"{len(files)} files in {file} are valid {kind} files"
+    console.print(f"[green]ok[/green]: {what} ({len(df):,} rows, {len(df.columns)} columns)")
+    if df.attrs.get("preset_label"):
+        console.print(f"recognised: {df.attrs['preset_label']} (preset {df.attrs['preset']}, no column_map needed)")
+    note = io.load_note(df)
+    if note:
+        console.print(f"note: {escape(note)}")
 
 
 @app.command()

@@ -49,9 +49,12 @@ class Problem:
     values: Sequence[Any] = field(default_factory=tuple)
     fix: str = ""
     n_failed: int | None = None
+    file: str | None = None  # set when one error reports the problems of several files
 
     def describe(self, max_rows: int = 5) -> str:
         where = f"column '{self.column}'" if self.column else "table"
+        if self.file:
+            where = f"{self.file}, {where}"
         text = f"{where}: {self.check}"
         n = self.n_failed if self.n_failed is not None else len(self.rows)
         if self.rows:
@@ -92,7 +95,8 @@ class DataValidationError(SocialKitError):
         self.source = str(source)
         self.kind = kind
         self.problems = list(problems)
-        lines = [f"{self.source} is not a valid {kind} file: "
+        several = len({p.file for p in self.problems if p.file}) > 1
+        lines = [f"{self.source} {'are not valid' if several else 'is not a valid'} {kind} file{'s' if several else ''}: "
                  f"{len(self.problems)} problem{'s' if len(self.problems) != 1 else ''} found"]
         lines += [f"  - {p.describe()}" for p in self.problems]
         first = self.problems[0] if self.problems else None

@@ -23,7 +23,7 @@ from papermill.iorw import load_notebook_node
 from papermill.execute import ERROR_ANCHOR_MSG, ERROR_MARKER_TAG, ERROR_MESSAGE_TEMPLATE, prepare_notebook_metadata
 from papermill.parameterize import parameterize_notebook
 
-from . import io
+from . import files, paths
 from .exceptions import KernelDiedError, NotebookExecutionError
 from .kernels import KERNEL_NAME, kill, shutdown, start_kernel
 from .params import find_notebook, notebook_parameters, validate_parameters
@@ -53,8 +53,8 @@ def prepare(notebook: str | os.PathLike, parameters: Mapping[str, Any] | None = 
     given = dict(parameters or {})
     validate_parameters(path, given, declared=declared)
     for name, value in list(given.items()):
-        if declared[name].is_path and isinstance(value, str) and value:
-            given[name] = str(Path(value).resolve())
+        if declared[name].is_path and value not in (None, "", []):
+            given[name] = paths.absolute(value)
     return path, given, {n for n, p in declared.items() if p.secret}
 
 
@@ -112,7 +112,7 @@ def execute(notebook: str | os.PathLike, parameters: Mapping[str, Any] | None = 
         _banner(nb, f"The kernel stopped: {died.evalue}. Cells after the last output did not run.")
     result = Execution(path, Path(output) if output else None, given, secrets, nb, error)
     if output:
-        io.write_text(output, nbformat.writes(nb))
+        files.write_text(output, nbformat.writes(nb))
     if error and raise_on_error:
         raise error
     return result

@@ -13,7 +13,7 @@ One pipeline, pure steps, I/O at the edge:
   Chromium); add one with :func:`register_pdf_engine`;
 * :func:`export_notebook` chains them for a file: ``socialkit export NOTEBOOK --to html|pdf``.
 
-Every file is written atomically (:func:`socialkit.io.atomic_path`).
+Every file is written atomically (:func:`socialkit.files.atomic_path`).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ import nbformat
 from nbconvert import HTMLExporter
 from traitlets.config import Config
 
-from . import io
+from . import files
 from .config import PACKAGE_DIR
 from .exceptions import EngineUnavailableError, ExportError, InputFileError, ParameterError
 from .params import closest
@@ -353,7 +353,7 @@ def html_to_pdf(html: str, out_path: str | os.PathLike, *, engine: str = "weasyp
         raise EngineUnavailableError(engine, f"is not registered (registered: {', '.join(sorted(PDF_ENGINES))}).",
                                      fix=f"use engine='{hint}'" if hint else "use engine='weasyprint' (the default)")
     out_path = Path(out_path)
-    with io.atomic_path(out_path) as tmp:
+    with files.atomic_path(out_path) as tmp:
         PDF_ENGINES[engine](html, tmp, timeout=timeout)
         if not tmp.exists() or tmp.stat().st_size == 0:
             raise ExportError(f"PDF engine '{engine}' wrote no PDF for {out_path.name}")
@@ -427,7 +427,7 @@ def chromium_pdf(html: str, out_path: Path, *, timeout: float = DEFAULT_TIMEOUT)
     exe = chromium_executable()
     with tempfile.TemporaryDirectory(prefix="socialkit-chromium-") as tmp:
         tmp = Path(tmp)
-        page = io.write_text(tmp / "report.html", html)
+        page = files.write_text(tmp / "report.html", html)
         pdf = tmp / "report.pdf"
         cmd = [exe, *CHROMIUM_FLAGS, f"--user-data-dir={tmp / 'profile'}", f"--print-to-pdf={pdf}", page.as_uri()]
         try:
@@ -487,7 +487,7 @@ def export_notebook(path: str | os.PathLike, *, to: str = "html", out: str | os.
     text = notebook_to_html(nb, title=title or notebook_title(nb, default=path.stem), meta=items,
                             secrets=names, secret_values=secret_values)
     if to == "html":
-        return io.write_text(target, text)
+        return files.write_text(target, text)
     return html_to_pdf(text, target, engine=engine, timeout=timeout)
 
 

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable
 
-from . import io
+from . import files
 from .config import sample_brands
 
 _CSS = """
@@ -67,4 +67,4 @@ def write_index(run_dir: str | os.PathLike, jobs: list) -> Path:
             body.append(f"<h2>{e(title)}</h2>{section}")
     page = (f"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>socialkit: {e(run_dir.name)}</title>"
             f"<style>{_CSS}</style></head><body>{''.join(body)}</body></html>")
-    return io.write_text(run_dir / "index.html", page)
+    return files.write_text(run_dir / "index.html", page)

@@ -28,7 +28,7 @@ from typing import Any, Mapping
 
 import yaml
 
-from . import config
+from . import config, paths
 from .exceptions import ParameterError, ParametersError
 from .text import closest
 
@@ -180,9 +180,12 @@ def validate_parameters(notebook: str | os.PathLike, given: Mapping[str, Any], *
                                          f"({type(value).__name__}) instead."))
             continue
         if p.is_path and value not in (None, ""):
-            if not Path(str(value)).is_file():
-                errors.append(ParameterError(name, f"names no file: {value}. Check the path (relative paths are "
-                                             "read from the notebook's working directory)."))
+            why = paths.problem(value)
+            if why:
+                errors.append(ParameterError(name, f"{why}. Check the path (relative paths are read from the "
+                                             "notebook's working directory; a folder, a glob such as "
+                                             "'exports/*.csv' or a list of files also work where the notebook "
+                                             "reads several files)."))
     if errors:
         raise ParametersError(errors, notebook=Path(str(notebook)).name)
     return {**{n: p.default for n, p in declared.items()}, **given}

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from . import io
+from . import files
 from .exceptions import NotebookExecutionError, ParameterError
 from .execute import execute
 from .export import html_to_pdf, notebook_to_html
@@ -60,7 +60,7 @@ def export_report(nb, *, notebook: str | os.PathLike, parameters: Mapping[str, A
                             meta=title_block(notebook, parameters, secrets), secrets=secrets)
     written = []
     if "html" in targets:
-        written.append(io.write_text(targets["html"], page))
+        written.append(files.write_text(targets["html"], page))
     if "pdf" in targets:
         written.append(html_to_pdf(page, targets["pdf"], engine=pdf_engine))
     return written

@@ -124,6 +124,10 @@ class Posts(_Contract):
     saves: Optional[Series[float]] = pa.Field(**_METRIC)
     clicks: Optional[Series[float]] = pa.Field(**_METRIC)
     followers: Optional[Series[float]] = pa.Field(**_METRIC)
+    engagements: Optional[Series[float]] = pa.Field(**_METRIC)  # the platform's own total of interactions
+    media_views: Optional[Series[float]] = pa.Field(**_METRIC)
+    profile_clicks: Optional[Series[float]] = pa.Field(**_METRIC)
+    follows: Optional[Series[float]] = pa.Field(**_METRIC)  # follows gained from the post: audience growth
     sentiment: Optional[Series[float]] = pa.Field(nullable=True, ge=-1, le=1)
     opt_ins: Optional[Series[float]] = pa.Field(**_METRIC)
     leads: Optional[Series[float]] = pa.Field(**_METRIC)
@@ -141,7 +145,7 @@ class Objectives(_Contract):
 
 
 REACH_COLUMNS = ("reach", "impressions")
-ENGAGEMENT_COLUMNS = ("likes", "comments", "shares", "saves", "clicks")
+ENGAGEMENT_COLUMNS = ("likes", "comments", "shares", "saves", "clicks", "engagements")
 
 
 def posts_table_checks(df: pd.DataFrame) -> list[Problem]:
@@ -303,6 +307,18 @@ class ParticipationLadderTable(_Table):
     implies: Optional[Series[str]] = pa.Field(nullable=True)
 
 
+class PresetTable(_Table):
+    """A platform export's columns mapped onto the posts contract (one table per platform in
+    ``socialkit/data/presets``): ``signature`` columns recognise the export from its header;
+    ``part`` "promoted" columns describe the paid side of a post; ``transform`` names a recoding."""
+
+    column: Series[str] = pa.Field(unique=True)
+    maps_to: Series[str] = pa.Field(nullable=True)
+    part: Series[str] = pa.Field(isin=["organic", "promoted"])
+    signature: Series[bool]
+    transform: Series[str] = pa.Field(nullable=True, isin=["weekday_number"])
+
+
 class AnswerSynonymsTable(_Table):
     column_pattern: Series[str]
     answer: Series[str]
@@ -363,4 +379,5 @@ TABLES: dict[str, tuple[type[pa.DataFrameModel], Callable[[pd.DataFrame], list[P
     "intimacy_ladder": (IntimacyLadderTable, intimacy_table_checks),
     "participation_ladder": (ParticipationLadderTable, _regex_checks("column_pattern")),
     "answer_synonyms": (AnswerSynonymsTable, _regex_checks("column_pattern")),
+    "preset": (PresetTable, None),
 }

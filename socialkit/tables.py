@@ -20,13 +20,15 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from . import config, io
+from . import config, contracts, files
 from .exceptions import ParameterError
 from .schemas import TABLES
 from .text import closest, key, split_multi
 
-#: File name of each table.
-FILES = {name: f"{name}.csv" for name in TABLES}
+#: Tables that come as a family of files in a folder (one file per member) rather than one file.
+FAMILIES = {"preset": "presets"}
+#: File name of each single table.
+FILES = {name: f"{name}.csv" for name in TABLES if name not in FAMILIES}
 
 _CACHE: dict[tuple, pd.DataFrame] = {}
 _LOCK = threading.Lock()
@@ -52,7 +54,7 @@ def load(name: str, path: str | os.PathLike | None = None) -> pd.DataFrame:
     with _LOCK:
         hit = _CACHE.get(cache_key) if cache_key else None
     if hit is None:
-        hit = check(name, io.read_table(source), source=source)
+        hit = check(name, files.read_table(source), source=source)
         if cache_key:
             with _LOCK:
                 _CACHE[cache_key] = hit
@@ -64,13 +66,23 @@ def check(name: str, table: pd.DataFrame, *, source: Any = None) -> pd.DataFrame
     normalised, defaults filled, list columns split); raises DataValidationError listing every problem."""
     _check_name(name)
     source = source or table.attrs.get("source", f"<{name} table>")
-    valid = io.validate(table, name, source=source).reset_index(drop=True)
+    valid = contracts.validate(table, name, source=source).reset_index(drop=True)
     for column, spec in TABLES[name][0].to_schema().columns.items():  # whole numbers read as floats
         if str(spec.dtype).startswith("int") and column in valid.columns and valid[column].notna().all():
             valid[column] = valid[column].astype(int)
     out = _PREPARE.get(name, lambda df: df)(valid)
     out.attrs = {"source": str(source)}
     return out
+
+
+def family(name: str) -> dict[str, pd.DataFrame]:
+    """Every member of a family of tables (e.g. the platform presets), by file stem: the kit's files,
+    overridden or extended by those in the working folder's ``data/tables/<folder>/``."""
+    folder = FAMILIES[name]
+    members = {p.stem: p for p in sorted((config.DATA_DIR / folder).glob("*.csv"))}
+    local = config.working_dir() / "data" / "tables" / folder
+    members.update({p.stem: p for p in sorted(local.glob("*.csv"))})
+    return {stem: load(name, path) for stem, path in members.items()}
 
 
 def clear_cache() -> None:
@@ -153,4 +165,5 @@ _PREPARE: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
     "metric_ladder": _metric_ladder,
     "intimacy_ladder": _intimacy,
     "participation_ladder": _participation,
+    "preset": lambda df: _strip(df, "column", "maps_to", "part", "transform"),
 }

@@ -21,7 +21,7 @@ import os
 import shutil
 from pathlib import Path
 
-from . import __version__, config, io
+from . import __version__, config, files
 from .exceptions import InputFileError
 
 README = """# Social strategy workspace
@@ -73,10 +73,10 @@ def init(target: str | os.PathLike, *, force: bool = False) -> list[Path]:
                              fix="choose a new folder, or pass --force to overwrite those files")
     written = []
     for source, dest in plan:
-        with io.atomic_path(dest) as tmp:
+        with files.atomic_path(dest) as tmp:
             shutil.copyfile(source, tmp)
         written.append(dest)
-    written.append(io.write_text(readme, README.format(version=__version__)))
+    written.append(files.write_text(readme, README.format(version=__version__)))
     (target / "reports").mkdir(exist_ok=True)
     return written
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from socialkit import config, secrets, tables, text
-from socialkit.exceptions import DataValidationError, ParameterError, SocialKitError
+from socialkit.exceptions import DataValidationError, ParameterError, Problem, SocialKitError
 from socialkit.findings import Finding, Findings
 from socialkit.params import column_map_for, parse_parameters, parse_value
 
@@ -65,8 +65,8 @@ def test_tables_are_cached_until_the_file_changes(tmp_path, monkeypatch):
     first.loc[0, "label"] = "changed by the caller"
     assert tables.load("functions").loc[0, "label"] == "Marketing"  # each call gets its own copy
     calls = []
-    real = tables.io.read_table
-    monkeypatch.setattr(tables.io, "read_table", lambda *a, **k: calls.append(a) or real(*a, **k))
+    real = tables.files.read_table
+    monkeypatch.setattr(tables.files, "read_table", lambda *a, **k: calls.append(a) or real(*a, **k))
     tables.load("functions")
     assert calls == []  # served from the cache
     time.sleep(0.01)
@@ -156,7 +156,7 @@ def test_working_folder_overrides_shipped_files(tmp_path, monkeypatch):
 
 
 def test_errors_carry_structured_facts():
-    err = DataValidationError("posts.csv", "posts", [tables.io.Problem("reach", "expected a number", rows=[3, 4],
+    err = DataValidationError("posts.csv", "posts", [Problem("reach", "expected a number", rows=[3, 4],
                                                                          fix="remove the text")])
     assert isinstance(err, SocialKitError)
     assert (err.file, err.column, err.rows, err.fix) == ("posts.csv", "reach", (3, 4), "remove the text")

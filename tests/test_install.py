@@ -26,6 +26,11 @@ def _run(cmd, **kw):
     return res
 
 
+def _clean_env() -> dict[str, str]:
+    """The environment without the kit's own settings and without PYTHONPATH (which could point at a checkout)."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("SOCIALKIT_") and k != "PYTHONPATH"}
+
+
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory):
     """(python, socialkit command, environment) of a fresh venv holding the kit from a wheel."""
@@ -38,8 +43,10 @@ def installed(tmp_path_factory):
     python = venv / "bin" / "python"
     purelib = _run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"]).stdout.strip()
     Path(purelib, "borrowed_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    _run([python, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", wheel])
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SOCIALKIT_")}
+    # --force-reinstall: the borrowed folder holds the test environment's own (editable) socialkit record
+    _run([python, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", "--force-reinstall", wheel],
+         env=_clean_env())
+    env = _clean_env()
     env["JUPYTER_PATH"] = str(Path(sys.prefix) / "share" / "jupyter")
     return python, venv / "bin" / "socialkit", env, Path(purelib)
 

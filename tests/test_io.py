@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from socialkit import io
+from socialkit import contracts, io
 from socialkit.exceptions import DataValidationError, InputFileError
 
 POSTS = [
@@ -82,8 +82,8 @@ def test_all_problems_reported_at_once(tmp_path):
 
 def test_numbers_with_thousands_separators_and_decimal_commas():
     s = pd.Series(["1,200", "12,5", "3", None, "1,234,567.5"])
-    assert io._to_number(s).tolist()[:3] == [1200.0, 12.5, 3.0]
-    assert io._to_number(s).iloc[4] == 1234567.5
+    assert contracts._to_number(s).tolist()[:3] == [1200.0, 12.5, 3.0]
+    assert contracts._to_number(s).iloc[4] == 1234567.5
 
 
 @pytest.mark.parametrize("content, reason", [(b"", "empty"), (b"\n\n", "blank lines")])
