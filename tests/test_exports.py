@@ -149,3 +149,26 @@ def test_several_survey_files_stack_when_they_share_their_columns(tmp_path):
     b.write_text("id,q2\nr2,4\n")
     with pytest.raises(InputFileError, match="other columns"):
         io.read(tmp_path)
+
+
+def test_a_month_without_posts_is_reported_and_left_as_a_gap():
+    from socialkit import metrics
+
+    posts = io.load(X_DIR, "posts", timezone="Europe/Berlin")
+    assert list(metrics.missing_periods(posts)["period"]) == ["2021-05"]
+    findings = metrics.gap_findings(posts)
+    assert "2021-05: no posts in the files" in findings and "missing export" in findings.markdown()
+    trend = metrics.trends(posts, by="channel")
+    may = trend.table[trend.table["period"] == "2021-05"]
+    assert len(may) == 1 and may["value"].isna().all() and trend.gaps == ("2021-05",)
+    text = trend._repr_markdown_()
+    assert "12 periods (2021-01 to 2021-12)" in text and "2021-05" in text and "not as zero" in text
+    assert metrics.missing_periods(posts, period="quarter").empty
+    assert metrics.missing_periods(io.load(FB, "posts")).empty  # no dates: no periods, no gaps
+
+
+def test_weekday_numbers_of_an_export_keep_their_order():
+    from socialkit import metrics
+
+    weekdays = metrics.timing(io.load(FB, "posts")).query("dimension == 'weekday'")
+    assert list(weekdays["value_label"]) == [f"day {i}" for i in range(1, 8)]

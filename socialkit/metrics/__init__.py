@@ -32,14 +32,14 @@ from .ladder import (RUNGS, VANITY_ONLY, assumed_channel, classify_metrics, ladd
 from .objectives import objective_findings, objectives_status, resolve_metric
 from .rates import (DIMENSIONS, ENGAGEMENT_ACTIONS, FUNNEL_STAGES, RATES, Rate, basis_column, check_by, check_rates,
                     engagements, funnel, paid_label, post_rates, rate_definitions, rate_notes, rates, rates_summary)
-from .time import MONTHS, PERIODS, WEEKDAYS, TimeBasis, add_period, check_period, time_basis
+from .time import MONTHS, PERIODS, WEEKDAYS, TimeBasis, add_period, check_period, gap_findings, missing_periods, time_basis
 from .trends import Trends, timing, trends
 
 __all__ = [
     "DIMENSIONS", "ENGAGEMENT_ACTIONS", "FUNNEL_STAGES", "MONTHS", "PERIODS", "RATES", "RUNGS", "VANITY_ONLY",
     "WEEKDAYS", "Rate", "TimeBasis", "Trends", "add_period", "assumed_channel", "basis_column",
     "binned_vanity_value", "bootstrap_interval", "check_by", "check_period", "check_rates", "classify_metrics",
-    "engagements", "fisher_interval", "funnel", "ladder_coverage", "ladder_map", "measurement_findings",
+    "engagements", "fisher_interval", "gap_findings", "missing_periods", "funnel", "ladder_coverage", "ladder_map", "measurement_findings",
     "measurement_gaps", "objective_findings", "objectives_status", "paid_label", "post_rates", "rate_definitions",
     "rate_notes", "rates", "rates_summary", "resolve_metric", "spearman", "strongest_pair", "time_basis", "timing",
     "trends", "vanity_value", "vanity_value_findings",

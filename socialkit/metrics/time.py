@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import ParameterError
+from ..findings import Findings
 from ..text import closest
 
 #: Trend periods and their pandas period codes.
@@ -127,6 +128,32 @@ def _period_label(start: pd.Series, period: str) -> pd.Series:
     else:
         lab = start.dt.strftime("%Y-%m").astype("string")
     return lab.where(start.notna(), pd.NA)
+
+
+def missing_periods(posts: pd.DataFrame, *, period: str = "month") -> pd.DataFrame:
+    """Periods inside the covered range (first to last post) in which the table has no post at all:
+    columns ``period`` and ``period_start``. Empty without an ordered time column. A month with no post
+    in a year of monthly exports is usually an export that was never downloaded."""
+    check_period(period)
+    data = add_period(posts, period=period)
+    starts = data["period_start"].dropna()
+    if starts.empty:
+        return pd.DataFrame({"period": pd.Series(dtype="string"), "period_start": pd.Series(dtype="datetime64[ns]")})
+    code = "M" if time_basis(posts).source == "month" and period == "week" else PERIODS[period]
+    full = pd.period_range(starts.min(), starts.max(), freq=code).start_time
+    gone = pd.Series(sorted(set(full) - set(starts)), dtype="datetime64[ns]")
+    label_period = "month" if code == "M" else period
+    return pd.DataFrame({"period": _period_label(gone, label_period), "period_start": gone})
+
+
+def gap_findings(posts: pd.DataFrame, *, period: str = "month") -> Findings:
+    """One finding per period with no posts inside the covered range ("2021-05: no posts in the files;
+    a missing export?"): trends and totals over time are read with those gaps in mind."""
+    out = Findings(empty="")
+    for p in missing_periods(posts, period=period)["period"]:
+        out.add(f"{p}: no posts in the files", "a missing export? Trends show this period as a gap, not as zero, "
+                "and totals over time leave it out.", kind="note")
+    return out
 
 
 def _weekday_names(values: pd.Series) -> pd.Series:

@@ -11,7 +11,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .rates import RATES, check_rates, rates
-from .time import MONTHS, WEEKDAYS, add_period, time_basis
+from .time import MONTHS, WEEKDAYS, add_period, missing_periods, time_basis
+
+#: The note on a period with no posts inside the covered range.
+GAP_NOTE = "no posts in the files; a missing export?"
 
 _TIMING_COLUMNS = ["dimension", "value_label", "order", "rate", "value", "used", "note"]
 
@@ -25,6 +28,7 @@ class Trends:
     note: str
     rate: str = "engagement_rate_reach"
     by: str = "channel"
+    gaps: tuple[str, ...] = ()  # periods inside the covered range with no posts at all
 
     def _repr_markdown_(self) -> str:
         if self.skipped:
@@ -32,9 +36,13 @@ class Trends:
         t = self.table.dropna(subset=["value"])
         if t.empty:
             return f"**Trend:** no {RATES[self.rate].label.lower()} could be computed in any period."
-        periods = t["period"].nunique()
-        return (f"**Trend:** {RATES[self.rate].label} per {self.by} over {periods} periods "
-                f"({t['period'].min()} to {t['period'].max()}). {self.note}")
+        periods = self.table["period"].nunique()
+        text = (f"**Trend:** {RATES[self.rate].label} per {self.by} over {periods} periods "
+                f"({self.table['period'].min()} to {self.table['period'].max()}). {self.note}")
+        if self.gaps:
+            text += (f" {len(self.gaps)} of them {'has' if len(self.gaps) == 1 else 'have'} no posts in the files "
+                     f"({', '.join(self.gaps)}): a missing export? They are drawn as gaps, not as zero.")
+        return text
 
 
 def trends(posts: pd.DataFrame, *, rate: str = "engagement_rate_reach", by: str = "channel",
@@ -47,8 +55,14 @@ def trends(posts: pd.DataFrame, *, rate: str = "engagement_rate_reach", by: str 
     if not basis.trend:
         return Trends(pd.DataFrame(columns=columns), True, basis.note, rate, by)
     long = rates(posts, by=["period", by], rates=[rate], period=period)
-    long = long[long["period"] != "not recorded"].sort_values(["period_start", by]).reset_index(drop=True)
-    return Trends(long[columns], False, basis.note, rate, by)
+    long = long[long["period"] != "not recorded"]
+    gaps = missing_periods(posts, period=period)
+    if len(gaps):  # one row per group and missing period, so a chart breaks its line there
+        groups = long[by].drop_duplicates()
+        filler = gaps.merge(groups.to_frame(), how="cross").assign(rate=rate, value=float("nan"), used=0, note=GAP_NOTE)
+        long = pd.concat([long, filler], ignore_index=True)
+    long = long.sort_values(["period_start", by]).reset_index(drop=True)
+    return Trends(long[columns], False, basis.note, rate, by, tuple(gaps["period"]))
 
 
 def timing(posts: pd.DataFrame, *, rate: str = "engagement_rate_reach") -> pd.DataFrame:
@@ -60,7 +74,8 @@ def timing(posts: pd.DataFrame, *, rate: str = "engagement_rate_reach") -> pd.Da
     check_rates(rate)
     data = add_period(posts)
     frames = []
-    orders = {"weekday": {w: i for i, w in enumerate(WEEKDAYS)}, "month_of_year": {m: i for i, m in enumerate(MONTHS)}}
+    orders = {"weekday": {**{w: i for i, w in enumerate(WEEKDAYS)}, **{f"day {i}": i for i in range(1, 8)}},
+              "month_of_year": {m: i for i, m in enumerate(MONTHS)}}
     for dim in ("weekday", "hour", "month_of_year"):
         if dim not in data.columns or data[dim].isna().all():
             continue
