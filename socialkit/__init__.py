@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import logging
 
 from .exceptions import SocialKitError
 
@@ -21,6 +22,17 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'socialkit' has no attribute {name!r}")
 
 
+def quiet_library_warnings() -> None:
+    """Keep libraries' warnings (pandas, scikit-learn, Altair ...) out of notebook outputs and reports:
+    they are routed to the ``py.warnings`` logger, which writes nowhere unless the analyst configures
+    logging. What the kit itself has to say about the data is written as findings for people."""
+    logging.captureWarnings(True)
+    logger = logging.getLogger("py.warnings")
+    if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+        logger.addHandler(logging.NullHandler())
+    logger.propagate = False
+
+
 def setup_notebook(namespace, notebook: str):
     """First call of every notebook: validate its parameters (from ``globals()``) and set up charts.
 
@@ -32,5 +44,6 @@ def setup_notebook(namespace, notebook: str):
 
     params = check_parameters(namespace, notebook)
     params["interactive"] = is_interactive(params.get("interactive", "auto"))
+    quiet_library_warnings()
     use_rendering("interactive" if params["interactive"] else "static")
     return params

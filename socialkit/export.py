@@ -81,6 +81,9 @@ def prepare_notebook(nb: nbformat.NotebookNode, *, secret_values: Iterable[str] 
             continue
         if cell.get("cell_type") == "code" and tags & set(REMOVE_OUTPUT_TAGS):
             cell["outputs"] = []
+        if cell.get("cell_type") == "code":  # a library's stray stderr text is not for stakeholders
+            cell["outputs"] = [o for o in cell.get("outputs", [])
+                               if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
         cells.append(cell)
     out.cells = cells
     out.metadata.pop("widgets", None)

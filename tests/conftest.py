@@ -41,16 +41,35 @@ def text_outputs(nb) -> str:
     return "\n".join(parts)
 
 
+def warnings_in(nb) -> list[str]:
+    """Outputs a stakeholder must never see: stderr streams and library warnings."""
+    found = []
+    for i, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream" and out.get("name") == "stderr":
+                found.append(f"cell {i}: stderr: {''.join(out.get('text', ''))[:200]}")
+            for mime in ("text/plain", "text/html", "text/markdown"):
+                text = "".join(out.get("data", {}).get(mime, "") or "")
+                if "Warning" in text:
+                    found.append(f"cell {i}: {mime} says Warning: {text[text.index('Warning') - 80:][:240]}")
+            if out.get("output_type") == "stream" and "Warning" in "".join(out.get("text", "")):
+                found.append(f"cell {i}: stdout says Warning")
+    return found
+
+
 @pytest.fixture
 def execute_notebook(tmp_path):
-    """Execute a notebook from notebooks/ (or a path) with papermill; returns the executed notebook."""
+    """Execute a notebook from notebooks/ (or a path) with papermill; returns the executed notebook.
+    Every executed notebook is checked: no library warning and no stderr output may reach it."""
 
     def run(name: str | Path, **parameters):
         src = Path(name) if Path(name).suffix == ".ipynb" else NOTEBOOKS_DIR / f"{name}.ipynb"
         out = tmp_path / f"{src.stem}.executed.ipynb"
         papermill.execute_notebook(str(src), str(out), parameters=parameters, kernel_name="python3",
                                    progress_bar=False, cwd=str(tmp_path), execution_timeout=CELL_TIMEOUT)
-        return nbformat.read(out, as_version=4)
+        nb = nbformat.read(out, as_version=4)
+        assert not warnings_in(nb), f"{src.stem} printed warnings: " + "; ".join(warnings_in(nb))
+        return nb
 
     return run
 
