@@ -319,6 +319,17 @@ class PresetTable(_Table):
     transform: Series[str] = pa.Field(nullable=True, isin=["weekday_number"])
 
 
+class LabelsTable(_Table):
+    """How a result column is shown to people: its label, kind (see socialkit.present) and unit."""
+
+    column: Series[str] = pa.Field(unique=True)
+    label: Series[str]
+    kind: Series[str] = pa.Field(isin=["text", "count", "number", "share", "percent", "index", "money", "score",
+                                        "bool", "date", "status"])
+    unit: Series[str] = pa.Field(nullable=True)
+    decimals: Series[float] = pa.Field(nullable=True, ge=0, le=6)
+
+
 class AnswerSynonymsTable(_Table):
     column_pattern: Series[str]
     answer: Series[str]
@@ -380,4 +391,5 @@ TABLES: dict[str, tuple[type[pa.DataFrameModel], Callable[[pd.DataFrame], list[P
     "participation_ladder": (ParticipationLadderTable, _regex_checks("column_pattern")),
     "answer_synonyms": (AnswerSynonymsTable, _regex_checks("column_pattern")),
     "preset": (PresetTable, None),
+    "labels": (LabelsTable, None),
 }

@@ -154,6 +154,13 @@ def _participation(df: pd.DataFrame) -> pd.DataFrame:
     return _by_order(df)
 
 
+def _answer_bands(df: pd.DataFrame) -> pd.DataFrame:
+    """Answers compared as the kit tidies survey answers: trimmed, one space between words, lower case."""
+    df = _strip(df, "scale", "answer")
+    df["answer"] = df["answer"].str.replace(r"\s+", " ", regex=True).str.lower()
+    return df
+
+
 _PREPARE: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
     "functions": _functions,
     "depth_questions": _questions,
@@ -165,5 +172,9 @@ _PREPARE: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
     "metric_ladder": _metric_ladder,
     "intimacy_ladder": _intimacy,
     "participation_ladder": _participation,
+    "demographic_names": lambda df: _strip(df, "concept", "pattern", "label"),
+    "answer_bands": _answer_bands,
+    "relationship_columns": lambda df: _strip(df, "fact", "pattern", "example", "label"),
     "preset": lambda df: _strip(df, "column", "maps_to", "part", "transform"),
+    "labels": lambda df: _strip(df, "column", "label", "kind", "unit"),
 }

@@ -1,0 +1,268 @@
+"""Tables for people: one way to show a table, in JupyterLab and in every report.
+
+``sk.present.table(df)`` returns a :class:`Table`: the analyst's DataFrame (``.data``, unchanged) and
+its presentation, rendered with Great Tables (plain HTML and inline CSS, no web font, nothing loaded
+from the network):
+
+* no row index; human column labels (from ``socialkit/data/labels.csv``, else the name in words);
+* numbers formatted by meaning (the column's *kind*): shares as percentages, counts with thousands
+  separators, indexes as whole numbers coloured above and below 100, rates with their unit, money
+  with the organisation's currency, scores as 0-100; blanks as a dash;
+* long text wrapped, never cut; a table too wide for an A4 portrait page is split into parts that
+  repeat its first column;
+* colour cues where they help: an index above or below 100, an objective met or missed.
+
+Kinds: ``text``, ``count``, ``number``, ``share`` (0-1 shown as %), ``percent`` (already x100),
+``index`` (100 = average), ``money``, ``score`` (0-1 shown as 0-100), ``bool``, ``date``, ``status``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+import great_tables as gt
+import pandas as pd
+
+from . import tables
+from .charts import BAD, GOOD, INK
+from .text import key
+
+_NUMERIC_KINDS = {"count", "number", "share", "percent", "index", "money", "score"}
+KINDS = ("text", "count", "number", "share", "percent", "index", "money", "score", "bool", "date", "status")
+#: Width of an A4 portrait page's text block, in CSS pixels (210 mm - 2 x 14 mm margins at 96 dpi).
+PAGE_WIDTH = 680
+#: A text column is wrapped at this width (pixels); numbers never wrap.
+TEXT_WIDTH = 260
+_CHAR = 6.6  # average width of a character at the table font size, in pixels
+_PAD = 16  # horizontal padding of a cell
+#: Status words and their colour: good, bad, or neutral.
+STATUS_GOOD = {"met", "yes", "ok", "stable", "practised", "reached", "integrated", "measured", "business measured"}
+STATUS_BAD = {"behind", "missed", "no", "not stable", "not yet", "unreached", "silo", "absent", "empty", "vanity only",
+              "failed", "beyond readiness"}
+_DEFAULTS: dict[str, Any] = {"currency": "USD"}
+
+
+def use(*, currency: str | None = None) -> None:
+    """Set presentation defaults for this kernel (the notebooks' set-up does it from the brand's
+    settings): ``currency`` is an ISO 4217 code such as "EUR"."""
+    if currency:
+        _DEFAULTS["currency"] = str(currency).upper()
+
+
+@dataclass(frozen=True)
+class Column:
+    """How one column is shown: its label, its kind and an optional unit."""
+
+    name: str
+    label: str
+    kind: str
+    unit: str = ""
+    decimals: int | None = None
+
+
+def describe_column(name: Any, values: pd.Series, *, labels: pd.DataFrame | None = None) -> Column:
+    """The presentation of a column: from the labels table when it lists the name (matched by key),
+    else inferred from the name and the values."""
+    labels = tables.load("labels") if labels is None else labels
+    row = labels[labels["column"].map(key) == key(name)]
+    if len(row):
+        r = row.iloc[0]
+        kind = str(r["kind"])
+        if kind in _NUMERIC_KINDS and not pd.api.types.is_numeric_dtype(values):
+            kind = "text"  # a column of that name holding text (e.g. values already formatted) stays text
+        return Column(str(name), str(r["label"]), kind, str(r["unit"]),
+                      None if pd.isna(r.get("decimals")) else int(r["decimals"]))
+    return Column(str(name), _words(name), _infer_kind(str(name), values))
+
+
+def _words(name: Any) -> str:
+    text = re.sub(r"[_]+", " ", str(name)).strip()
+    return text[:1].upper() + text[1:] if text else str(name)
+
+
+def _infer_kind(name: str, values: pd.Series) -> str:
+    k = key(name)
+    if pd.api.types.is_bool_dtype(values):
+        return "bool"
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return "date"
+    if not pd.api.types.is_numeric_dtype(values):
+        return "status" if k in ("status", "verdict") else "text"
+    present = values.dropna()
+    if re.search(r"(^|_)(share|coverage|proportion)(_|$)", k) and (present.empty or present.between(0, 1).all()):
+        return "share"
+    if re.search(r"(^|_)index(_|$)", k):
+        return "index"
+    if re.search(r"(^|_)(pct|percent)(_|$)", k):
+        return "percent"
+    if re.search(r"(^|_)(revenue|money|value_eur|spend|cost)(_|$)", k):
+        return "money"
+    if len(present) and (present % 1 == 0).all():
+        return "count"
+    return "number"
+
+
+@dataclass
+class Table:
+    """A DataFrame (``data``, unchanged) and how it is shown to people."""
+
+    data: pd.DataFrame
+    columns: list[Column]
+    shown: pd.DataFrame = field(default_factory=pd.DataFrame)  # the columns shown, index as columns
+    title: str = ""
+    note: str = ""
+    currency: str = "USD"
+    parts: list[list[str]] = field(default_factory=list)  # column names of each part (a wide table is split)
+
+    def html(self) -> str:
+        """The table as HTML (one or more Great Tables parts, each a self-contained block)."""
+        blocks = [self._part(cols, i) for i, cols in enumerate(self.parts or [[c.name for c in self.columns]])]
+        return "\n".join(blocks)
+
+    def _repr_html_(self) -> str:
+        return self.html()
+
+    def __repr__(self) -> str:
+        return f"Table({len(self.data)} rows x {len(self.columns)} columns)"
+
+    def _part(self, names: list[str], number: int) -> str:
+        spec = {c.name: c for c in self.columns}
+        shown = self.shown.reset_index(drop=True)[names].copy()
+        ids = {n: f"c{i}" for i, n in enumerate(names)}  # plain column ids: any name is safe in HTML and CSS
+        shown.columns = [ids[n] for n in names]
+        digest = hashlib.sha1(repr((self.title, names, number, len(shown))).encode()).hexdigest()[:10]
+        table = gt.GT(shown).with_id(f"sk-{digest}")  # a stable id: the same table gives the same page
+        table = table.cols_label(**{ids[n]: _label(spec[n]) for n in names})
+        for n in names:
+            table = _format(table, ids[n], spec[n], shown[ids[n]], self.currency)
+        title = self.title + (f" (part {number + 1} of {len(self.parts)})" if self.title and len(self.parts) > 1 else "")
+        if title:
+            table = table.tab_header(title=title)
+        if self.note and number == len(self.parts or [names]) - 1:
+            table = table.tab_source_note(self.note)
+        text_cols = [ids[n] for n in names if spec[n].kind in ("text", "status")]
+        if text_cols:
+            table = table.cols_align("left", columns=text_cols)
+        long_text = {ids[n]: f"{TEXT_WIDTH}px" for n in names
+                     if spec[n].kind == "text" and _width(spec[n], shown[ids[n]]) >= TEXT_WIDTH}
+        if long_text:  # long text wraps inside a fixed width; it is never cut
+            table = table.cols_width(long_text)
+        table = table.tab_options(table_font_names=["DejaVu Sans", "Helvetica", "Arial", "sans-serif"],
+                                  table_font_size="12px", heading_title_font_size="13px",
+                                  column_labels_font_weight="bold", table_font_color=INK,
+                                  table_margin_left="0", table_margin_right="0", data_row_padding="3px",
+                                  source_notes_font_size="11px", table_width="auto")
+        return f'<div class="sk-table">{table.as_raw_html()}</div>'
+
+
+def _label(col: Column) -> str:
+    if col.kind in ("percent",) and not col.unit:
+        return f"{col.label} (%)"
+    return f"{col.label} ({col.unit})" if col.unit and col.kind not in ("money",) else col.label
+
+
+def _format(table: gt.GT, cid: str, col: Column, values: pd.Series, currency: str) -> gt.GT:
+    kind = col.kind
+    d = col.decimals
+    if kind == "count":
+        table = table.fmt_integer(columns=cid)
+    elif kind == "share":
+        table = table.fmt_percent(columns=cid, decimals=0 if d is None else d)
+    elif kind == "percent":
+        table = table.fmt_number(columns=cid, decimals=1 if d is None else d)
+    elif kind == "index":
+        table = table.fmt_integer(columns=cid)
+        numbers = pd.to_numeric(values, errors="coerce")
+        high = [i for i, v in numbers.items() if pd.notna(v) and v >= 120]
+        low = [i for i, v in numbers.items() if pd.notna(v) and v <= 80]
+        if high:
+            table = table.tab_style(style=gt.style.fill(color="#dbe9f6"), locations=gt.loc.body(columns=cid, rows=high))
+        if low:
+            table = table.tab_style(style=gt.style.fill(color="#fbe3d6"), locations=gt.loc.body(columns=cid, rows=low))
+    elif kind == "money":
+        table = table.fmt_currency(columns=cid, currency=currency, decimals=0 if d is None else d)
+    elif kind == "score":
+        table = table.fmt_number(columns=cid, decimals=0 if d is None else d, scale_by=100)
+    elif kind == "number":
+        table = table.fmt_number(columns=cid, decimals=2 if d is None else d, drop_trailing_zeros=d is None)
+    elif kind == "bool":
+        table = table.fmt(lambda v: "yes" if v is True or v == 1 else "no" if v is False or v == 0 else "", columns=cid)
+    elif kind == "date":
+        table = table.fmt(lambda v: "" if pd.isna(v) else pd.Timestamp(v).strftime("%Y-%m-%d"), columns=cid)
+    elif kind == "status":
+        words = values.astype("string").str.strip().str.lower()
+        good = [i for i, w in words.items() if isinstance(w, str) and w in STATUS_GOOD]
+        bad = [i for i, w in words.items() if isinstance(w, str) and w in STATUS_BAD]
+        if good:
+            table = table.tab_style(style=gt.style.text(color=GOOD, weight="bold"), locations=gt.loc.body(columns=cid, rows=good))
+        if bad:
+            table = table.tab_style(style=gt.style.text(color=BAD, weight="bold"), locations=gt.loc.body(columns=cid, rows=bad))
+    if kind in ("text", "status"):
+        table = table.fmt(_text_cell, columns=cid)
+    return table.sub_missing(columns=cid, missing_text="\u2013")
+
+
+def _text_cell(value: Any) -> str:
+    """Text as it should read in a cell: lists joined, nothing cut."""
+    if isinstance(value, (list, tuple, set)):
+        return ", ".join(map(str, value))
+    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
+
+
+def _width(col: Column, values: pd.Series) -> float:
+    """Estimated width of a column in pixels (text columns wrap at TEXT_WIDTH)."""
+    label = max((len(w) for w in _label(col).split()), default=4)
+    if col.kind in ("text", "status"):
+        longest = values.astype("string").fillna("").str.len().max() if len(values) else 0
+        return min(TEXT_WIDTH, max(label, int(longest or 0)) * _CHAR + _PAD)
+    digits = values.astype("string").fillna("").str.len().max() if len(values) else 4
+    return max(label, min(int(digits or 4), 14)) * _CHAR + _PAD
+
+
+def _split(columns: list[Column], data: pd.DataFrame, key_columns: int, width: int) -> list[list[str]]:
+    widths = {c.name: _width(c, data[c.name]) for c in columns}
+    keys = [c.name for c in columns[:key_columns]]
+    base = sum(widths[k] for k in keys)
+    parts, current, used = [], list(keys), base
+    for c in columns[key_columns:]:
+        if used + widths[c.name] > width and len(current) > len(keys):
+            parts.append(current)
+            current, used = list(keys), base
+        current.append(c.name)
+        used += widths[c.name]
+    parts.append(current)
+    return parts
+
+
+def table(df: pd.DataFrame, *, labels: Mapping[str, Any] | None = None, hide: Iterable[str] = (),
+          title: str = "", note: str = "", currency: str | None = None, key_columns: int = 1,
+          width: int = PAGE_WIDTH) -> Table:
+    """Present ``df`` for people (see the module docstring). ``labels`` overrides a column's label
+    (``{"n": "Initiatives"}``) or its label and kind (``{"n": ("Initiatives", "count")}``); ``hide``
+    leaves columns out; ``key_columns`` columns are repeated in every part of a table too wide for
+    ``width`` pixels (an A4 portrait page by default). ``df`` itself is never changed."""
+    if not isinstance(df, pd.DataFrame):
+        df = pd.DataFrame(df)
+    data = df.copy()
+    if not isinstance(data.index, pd.RangeIndex) and any(n is not None for n in data.index.names):
+        data = data.reset_index()  # a meaningful index (e.g. area, measure) becomes columns, shown first
+    hidden = set(hide)
+    known = tables.load("labels")
+    columns = []
+    for name in data.columns:
+        if name in hidden:
+            continue
+        col = describe_column(name, data[name], labels=known)
+        override = (labels or {}).get(name)
+        if isinstance(override, tuple):
+            col = Column(col.name, override[0], override[1], col.unit, col.decimals)
+        elif override:
+            col = Column(col.name, str(override), col.kind, col.unit, col.decimals)
+        columns.append(col)
+    data = data[[c.name for c in columns]]
+    parts = _split(columns, data, key_columns, width)
+    return Table(data=df, columns=columns, shown=data, title=title, note=note, currency=currency or _DEFAULTS["currency"],
+                 parts=parts if len(parts) > 1 else [])

@@ -1,0 +1,77 @@
+"""Tables for people: no index, human labels, numbers by meaning, nothing cut, wide tables split."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pandas as pd
+import pytest
+
+from socialkit import present
+
+
+def cells(html: str) -> list[str]:
+    return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", html, flags=re.S)]
+
+
+def headers(html: str) -> list[str]:
+    return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<th[^>]*>(.*?)</th>", html, flags=re.S)]
+
+
+@pytest.fixture
+def frame():
+    return pd.DataFrame({"channel": ["facebook", "instagram"], "engagement_rate_reach": [3.21456, 5.1],
+                         "posts": [1200.0, 45.0], "share": [0.4, 0.240417], "index": [157.97, 78.2],
+                         "status": ["met", "behind"], "note": ["a long explanation " * 12, None]},
+                        index=[7, 9])
+
+
+def test_numbers_read_by_meaning_and_no_index(frame):
+    t = present.table(frame)
+    html = t.html()
+    row = cells(html)[:7]
+    assert row == ["facebook", "3.21", "1,200", "40%", "158", "met", "a long explanation " * 11 + "a long explanation"]
+    assert "7" not in cells(html) and "9" not in cells(html)  # the DataFrame's index is not shown
+    assert "0.400000" not in html and "157.97" not in html and "1200.0" not in html
+    assert "–" in cells(html)  # a blank is a dash
+    assert t.data is frame  # the analyst's DataFrame is untouched and at hand
+
+
+def test_human_labels_and_colour_cues(frame):
+    html = present.table(frame).html()
+    assert {"Channel", "Engagement rate (reach) (%)", "Posts", "Share", "Index (100 = average)", "Status"} <= set(headers(html))
+    assert "engagement_rate_reach" not in headers(html)
+    assert "#dbe9f6" in html and "#fbe3d6" in html  # index above 120 / below 80
+
+
+def test_labels_and_kinds_can_be_overridden(frame):
+    t = present.table(frame, labels={"posts": ("Posts published", "number"), "channel": "Network"}, hide=["note"])
+    assert [c.label for c in t.columns][:3] == ["Network", "Engagement rate (reach)", "Posts published"]
+    assert "Note" not in headers(t.html())
+
+
+def test_a_wide_table_is_split_and_repeats_its_first_column():
+    wide = pd.DataFrame({f"measure_{i}": [1234.5678, 2.0] for i in range(14)})
+    wide.insert(0, "brand", ["Summit Outfitters", "Northbridge Advisory"])
+    t = present.table(wide)
+    assert len(t.parts) >= 2 and all(p[0] == "brand" for p in t.parts)
+    assert sorted({c for p in t.parts for c in p}) == sorted(wide.columns)
+    html = t.html()
+    assert html.count("Summit Outfitters") == len(t.parts) and "part 1 of" not in html  # no title: no part label
+    assert "(part 2 of" in present.table(wide, title="Scores").html()
+
+
+def test_money_uses_the_brand_currency():
+    df = pd.DataFrame({"channel": ["web"], "revenue": [12345.6]})
+    assert "€12,346" in html.unescape(present.table(df, currency="EUR").html())
+    present.use(currency="GBP")
+    try:
+        assert "£12,346" in html.unescape(present.table(df).html())
+    finally:
+        present.use(currency="USD")
+
+
+def test_a_named_index_becomes_columns():
+    df = pd.DataFrame({"area": ["Audience"], "measure": ["segments"], "value": ["4"]}).set_index(["area", "measure"])
+    assert headers(present.table(df).html())[:2] == ["Area", "Measure"]
