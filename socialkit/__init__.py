@@ -38,12 +38,21 @@ def setup_notebook(namespace, notebook: str):
 
     Returns the validated parameters as a dict, plus ``interactive`` resolved to a bool.
     """
-    # altair and the parameter machinery load here, not on `import socialkit` (the command line stays fast)
+    # altair, Great Tables and the parameter machinery load here, not on `import socialkit`
+    # (the command line stays fast)
+    from . import present, records
     from .charts import use_rendering
-    from .params import check_parameters, is_interactive
+    from .params import check_parameters, is_interactive, organisation
 
     params = check_parameters(namespace, notebook)
     params["interactive"] = is_interactive(params.get("interactive", "auto"))
     quiet_library_warnings()
+    org = organisation(params)
+    params["organisation"] = org.name
+    present.use(currency=org.currency)
+    records.record("organisation", org.name)
+    for name in ("accent_colour", "logo", "currency"):
+        if getattr(org, name):
+            records.record(name, getattr(org, name))
     use_rendering("interactive" if params["interactive"] else "static")
     return params

@@ -30,7 +30,7 @@ import signal
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import nbformat
 from nbconvert import HTMLExporter
@@ -39,7 +39,9 @@ from traitlets.config import Config
 from . import files
 from .config import PACKAGE_DIR
 from .exceptions import EngineUnavailableError, ExportError, InputFileError, ParameterError
+from . import __version__
 from .params import closest
+from .records import is_record, read as read_records
 from .secrets import MIN_SECRET_LENGTH, find_secret_values, scrub, scrub_tree, secret_names
 
 #: Folder of the kit's nbconvert templates (inside the package, so it works when installed).
@@ -50,8 +52,6 @@ TEMPLATE_NAME = "socialkit_report"
 REMOVE_CELL_TAGS = ("injected-parameters", "parameters", "remove-cell")
 #: Cells with one of these tags keep their place but lose their outputs.
 REMOVE_OUTPUT_TAGS = ("remove-output", "hide-output")
-#: Order of the first items of the title block; other items follow in the order given.
-META_ORDER = ("brand", "notebook", "date")
 #: Output formats of :func:`export_notebook`.
 FORMATS = ("html", "pdf")
 #: Seconds an external PDF engine may run before it is stopped.
@@ -69,9 +69,11 @@ def prepare_notebook(nb: nbformat.NotebookNode, *, secret_values: Iterable[str] 
     """A report-ready copy of ``nb`` (``nb`` itself is not changed).
 
     Cells tagged ``injected-parameters``, ``parameters`` or ``remove-cell`` are removed; cells
-    tagged ``remove-output`` lose their outputs; widget state is dropped (a static report cannot
-    use it); every string of the notebook (sources, outputs, metadata; not base64 images) has the
-    ``secret_values`` replaced by ``[secret]``.
+    tagged ``remove-output`` lose their outputs, and so do stderr streams and recorded figures (see
+    :mod:`socialkit.records`); widget state is dropped (a static report cannot use it); every string of
+    the notebook (sources, outputs, metadata; not base64 images) has the ``secret_values`` replaced by
+    ``[secret]``. A run of markdown cells and the output that follows it are marked to stay on one
+    page (a heading or a caption is never left at the bottom of a page without its chart or table).
     """
     out = copy.deepcopy(nb)
     cells = []
@@ -82,10 +84,13 @@ def prepare_notebook(nb: nbformat.NotebookNode, *, secret_values: Iterable[str] 
         if cell.get("cell_type") == "code" and tags & set(REMOVE_OUTPUT_TAGS):
             cell["outputs"] = []
         if cell.get("cell_type") == "code":  # a library's stray stderr text is not for stakeholders
-            cell["outputs"] = [o for o in cell.get("outputs", [])
-                               if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+            cell["outputs"] = [o for o in cell.get("outputs", []) if not is_record(o) and
+                               not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+            if not cell["outputs"]:
+                continue  # a cell that shows nothing takes no room in the report
         cells.append(cell)
     out.cells = cells
+    _keep_together(out.cells)
     out.metadata.pop("widgets", None)
     values = list(secret_values)
     if values:
@@ -93,44 +98,70 @@ def prepare_notebook(nb: nbformat.NotebookNode, *, secret_values: Iterable[str] 
     return out
 
 
-def report_meta(nb: Mapping, *, secrets: Iterable[str] = ()) -> dict[str, str]:
-    """Title-block items of an executed notebook: ``notebook``, ``date`` (the day papermill
-    finished, else today) and every parameter papermill injected except the secret ones."""
+def _keep_together(cells: list) -> None:
+    """Mark each run of markdown cells and the first output after it as one block (``sk_keep``)."""
+    start = None
+    for i, cell in enumerate(cells):
+        cell.metadata.pop("sk_keep_open", None)
+        cell.metadata.pop("sk_keep_close", None)
+        if cell.get("cell_type") == "markdown":
+            start = i if start is None else start
+        elif start is not None:
+            cells[start].metadata["sk_keep_open"] = True
+            cell.metadata["sk_keep_close"] = True
+            start = None
+
+
+def report_date(nb: Mapping) -> str:
+    """The day the notebook was run (papermill's record), else today, as YYYY-MM-DD."""
+    pm = nb.get("metadata", {}).get("papermill", {}) or {}
+    return str(pm.get("end_time") or _dt.date.today().isoformat())[:10]
+
+
+def masthead(nb: Mapping, *, organisation: str | None = None, period: str | None = None) -> dict[str, str]:
+    """What the title block says, for people: the organisation, the period covered and the date.
+
+    The organisation and the period come from the figures the notebook recorded (see
+    :mod:`socialkit.records`: ``organisation``, ``period_covered``) unless given here."""
+    found = read_records(nb)
+    items = {}
+    org = organisation or found.get("organisation")
+    if org:
+        items["Organisation"] = str(org)
+    covered = period or found.get("period_covered")
+    if covered:
+        items["Period covered"] = str(covered)
+    items["Date"] = report_date(nb)
+    return items
+
+
+def appendix(nb: Mapping, *, parameters: Mapping[str, Any] | None = None, secrets: Iterable[str] = (),
+             inputs: Sequence[Mapping[str, Any]] = ()) -> dict[str, Any]:
+    """"How this report was made": the notebook, the parameters (not the secret ones), the input files
+    with their fingerprints, the kit's version and the time zone, for anyone who must trace a number."""
     pm = nb.get("metadata", {}).get("papermill", {}) or {}
     hidden = set(secrets) | secret_names(nb)
-    meta: dict[str, str] = {}
-    if pm.get("input_path"):
-        meta["notebook"] = Path(str(pm["input_path"])).stem
-    meta["date"] = str(pm.get("end_time") or _dt.date.today().isoformat())[:10]
-    for key, value in (pm.get("parameters") or {}).items():
-        if key not in hidden:
-            meta[key] = meta_text(value)
-    return meta
-
-
-def title_items(nb: Mapping, meta: Mapping[str, Any] | None = None, *, secrets: Iterable[str] = (),
-                notebook: str | None = None) -> dict[str, str]:
-    """The title block's items: ``meta`` (values as text) on top of the notebook name and run date
-    read from the notebook; with ``meta=None``, also every non-secret parameter papermill recorded.
-    Secret names are always left out. ``notebook`` is the name used when papermill recorded none."""
-    names = set(secrets) | secret_names(nb)
-    base = report_meta(nb, secrets=names)
-    if notebook and "notebook" not in base:
-        base = {"notebook": notebook, **base}
-    if meta is not None:
-        base = {k: v for k, v in base.items() if k in ("notebook", "date")} | {
-            str(k): meta_text(v) for k, v in meta.items()}
-    return {k: v for k, v in base.items() if k not in names}
+    given = dict(parameters) if parameters is not None else dict(pm.get("parameters") or {})
+    notebook = Path(str(pm.get("input_path") or nb.get("metadata", {}).get("socialkit", {}).get("notebook") or "")).stem
+    found = read_records(nb)
+    return {
+        "notebook": notebook,
+        "parameters": {k: meta_text(v) for k, v in given.items() if k not in hidden},
+        "inputs": [dict(i) for i in inputs],
+        "kit": f"socialkit {__version__}",
+        "timezone": str(found.get("timezone") or ""),
+        "date": report_date(nb),
+    }
 
 
 def meta_text(value: Any) -> str:
-    """How a parameter value reads in the title block: strings as is, the rest as Python literals
-    (as they are written in the parameters cell)."""
+    """How a parameter value reads in the appendix: strings as is, the rest as Python literals (as
+    they are written in the parameters cell)."""
     return value if isinstance(value, str) else repr(value)
 
 
 def notebook_title(nb: Mapping, default: str = "Report") -> str:
-    """The report title: ``metadata.title``, else the first level-1 markdown heading, else ``default``."""
+    """The report's name: ``metadata.title``, else the first level-1 markdown heading, else ``default``."""
     title = nb.get("metadata", {}).get("title")
     if title:
         return str(title)
@@ -142,35 +173,57 @@ def notebook_title(nb: Mapping, default: str = "Report") -> str:
     return default
 
 
+def _css_string(text: str) -> str:
+    """``text`` as a CSS string literal: quotes and backslashes escaped, line breaks folded, and
+    ``<``, ``>`` and ``&`` written as CSS escapes so nothing in it can close the ``<style>`` element."""
+    def escape(ch: str) -> str:
+        return f"\\{ord(ch):x} " if ch in '<>&"\\' else ch
+
+    return '"' + "".join(escape(c) for c in " ".join(str(text).split())) + '"'
+
+
+_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
+
+
 # --------------------------------------------------------------------------- HTML
 
 
-def notebook_to_html(nb: nbformat.NotebookNode, *, title: str, meta: Mapping[str, Any] | None = None,
-                     secrets: Iterable[str] = (), secret_values: Iterable[str] = ()) -> str:
+def notebook_to_html(nb: nbformat.NotebookNode, *, title: str | None = None, masthead_items: Mapping[str, Any] | None = None,
+                     appendix_items: Mapping[str, Any] | None = None, accent: str | None = None,
+                     logo: str | None = None, secrets: Iterable[str] = (), secret_values: Iterable[str] = ()) -> str:
     """Render an executed notebook as a self-contained, offline HTML report.
 
-    ``title`` heads the title block; ``meta`` gives its items (brand, notebook, date and the
-    parameters that are not secret), added to the notebook name and run date read from the
-    notebook; ``None`` also lists every non-secret parameter papermill recorded (see
-    :func:`title_items`).
+    ``title`` is the report's name (default: the notebook's first heading); the title block shows it
+    with ``masthead_items`` (default :func:`masthead`: organisation, period covered, date) and nothing
+    technical; the parameters, input files and versions go to a last section, "How this report was
+    made" (``appendix_items``, default :func:`appendix`). ``accent`` (a #rrggbb colour) colours the
+    title rule and headings; ``logo`` is a ``data:`` URI shown in the title block. The footer of every
+    page carries the organisation's name and the page number.
     ``secrets`` names secret parameters: their values (found in the notebook, see
     :func:`find_secret_values`) and any extra ``secret_values`` are replaced by ``[secret]``
-    everywhere, and those names are left out of the title block. Names marked ``[secret]`` in the
-    ``parameters`` cell are secret too.
+    everywhere. Names marked ``[secret]`` in the ``parameters`` cell are secret too.
 
     Code inputs are hidden, the ``injected-parameters`` and ``parameters`` cells removed, charts
     kept as inline SVG, and the page loads nothing from the network (no ``<script>`` at all).
     """
     names = set(secrets) | secret_names(nb)
     extra = {v for v in map(str, secret_values) if len(v) >= MIN_SECRET_LENGTH}
-    values = sorted(set(find_secret_values(nb, names, meta=meta)) | extra, key=lambda s: (-len(s), s))
+    values = sorted(set(find_secret_values(nb, names)) | extra, key=lambda s: (-len(s), s))
     report = prepare_notebook(nb, secret_values=values)
-    items = title_items(nb, meta, secrets=names)
-    items = {k: scrub(v, values) for k, v in items.items()}
-    ordered = [(k, items[k]) for k in META_ORDER if k in items] + [
-        (k, v) for k, v in items.items() if k not in META_ORDER]
-    title = scrub(str(title), values)
-    report.metadata["title"] = title
+    items = dict(masthead(nb) if masthead_items is None else masthead_items)
+    items = {str(k): scrub(str(v), values) for k, v in items.items()}
+    made = appendix(nb, secrets=names) if appendix_items is None else dict(appendix_items)
+    made = scrub_tree(made, values)
+    name = scrub(str(title or notebook_title(nb)), values)
+    organisation = items.get("Organisation", "")
+    page_title = f"{name}: {organisation}" if organisation else name
+    report.metadata["title"] = page_title
+    if accent and not _COLOUR.match(str(accent)):
+        raise ParameterError("accent_colour", f"must be a colour written #rrggbb. Got {accent!r} instead.",
+                             owner="the report")
+    if logo and not str(logo).startswith("data:image/"):
+        raise ParameterError("logo", "must be an image embedded as a data: URI (the kit reads the brand's logo "
+                             "file and embeds it; reports load nothing from elsewhere).", owner="the report")
 
     config = Config()
     config.NbConvertBase.display_data_priority = DISPLAY_PRIORITY
@@ -186,13 +239,18 @@ def notebook_to_html(nb: nbformat.NotebookNode, *, title: str, meta: Mapping[str
     exporter.exclude_output_prompt = True
     inliner = _SvgInliner()
     exporter.register_filter("inline_svg", inliner)
-    resources = {"socialkit": {"title": title, "meta": ordered}, "metadata": {"name": title}}
+    exporter.register_filter("css_string", _css_string)
+    footer = organisation or name
+    resources = {"socialkit": {"title": name, "organisation": organisation,
+                               "meta": [(k, v) for k, v in items.items() if k != "Organisation"],
+                               "appendix": made, "accent": accent or "", "logo": logo or "", "footer": footer},
+                 "metadata": {"name": page_title}}
     try:
         body, _ = exporter.from_notebook_node(report, resources=resources)
     except Exception as exc:  # jinja2/nbconvert raise many types; say which template failed
         raise ExportError(f"the '{TEMPLATE_NAME}' template (in {TEMPLATES_DIR.name}/) could not render "
                           f"the notebook ({type(exc).__name__}: {exc})") from exc
-    body = _drop_repeated_title(body, title)
+    body = _drop_repeated_title(body, name)
     body = offline_html(inliner.restore(body))
     body = _fill_toc(body)
     return scrub(body, values)
@@ -460,16 +518,13 @@ def chromium_pdf(html: str, out_path: Path, *, timeout: float = DEFAULT_TIMEOUT)
 
 
 def export_notebook(path: str | os.PathLike, *, to: str = "html", out: str | os.PathLike | None = None,
-                    engine: str = "weasyprint", title: str | None = None, meta: Mapping[str, Any] | None = None,
-                    secrets: Iterable[str] = (), secret_values: Iterable[str] = (),
-                    timeout: float = DEFAULT_TIMEOUT) -> Path:
+                    engine: str = "weasyprint", title: str | None = None, secrets: Iterable[str] = (),
+                    secret_values: Iterable[str] = (), timeout: float = DEFAULT_TIMEOUT) -> Path:
     """Export an executed notebook file to HTML or PDF; returns the written path.
 
     The export goes next to the notebook (same name, ``.html``/``.pdf``) unless ``out`` is given.
-    ``title`` defaults to the notebook's first level-1 heading; ``meta`` (title-block items) to the
-    notebook name, the run date and the non-secret parameters papermill recorded; items given in
-    ``meta`` are added to the notebook name and date (:func:`title_items`). See
-    :func:`notebook_to_html` for ``secrets``.
+    ``title`` defaults to the notebook's first level-1 heading; the title block and the appendix come
+    from the notebook (see :func:`notebook_to_html`, which also explains ``secrets``).
     """
     path = Path(path)
     if to not in FORMATS:
@@ -485,10 +540,9 @@ def export_notebook(path: str | os.PathLike, *, to: str = "html", out: str | os.
     target = Path(out) if out is not None else path.with_suffix(f".{to}")
     if target.resolve() == path.resolve():
         raise ParameterError("out", f"must differ from the notebook itself. Got {target} instead.", owner="export_notebook")
-    names = set(secrets) | secret_names(nb)
-    items = title_items(nb, meta, secrets=names, notebook=path.stem)
-    text = notebook_to_html(nb, title=title or notebook_title(nb, default=path.stem), meta=items,
-                            secrets=names, secret_values=secret_values)
+    nb.metadata.setdefault("socialkit", {}).setdefault("notebook", path.stem)
+    text = notebook_to_html(nb, title=title or notebook_title(nb, default=path.stem), secrets=secrets,
+                            secret_values=secret_values)
     if to == "html":
         return files.write_text(target, text)
     return html_to_pdf(text, target, engine=engine, timeout=timeout)

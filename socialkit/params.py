@@ -297,6 +297,42 @@ def column_map_for(column_map: Mapping[str, Any] | None, kind: str, *, notebook:
     return dict(nested.get(kind, {}))
 
 
+@dataclass(frozen=True)
+class Organisation:
+    """Who a report is about, and how it is dressed: display name, accent colour, currency, logo file
+    and time zone (from the sample brand's ``brand.json``, or the notebook's ``organisation`` parameter)."""
+
+    name: str
+    accent_colour: str | None = None
+    currency: str | None = None
+    logo: str | None = None
+    timezone: str | None = None
+
+
+def brand_settings(brand: str | None) -> dict[str, Any]:
+    """A sample brand's ``brand.json`` (empty for an unknown brand)."""
+    if not brand or brand not in config.sample_brands():
+        return {}
+    path = config.sample_path(brand, "brand")
+    settings = json.loads(path.read_text(encoding="utf-8"))
+    if settings.get("logo"):
+        settings["logo"] = str(path.parent / settings["logo"])
+    return settings
+
+
+def organisation(params: Mapping[str, Any]) -> Organisation:
+    """The organisation a notebook run reports on: the ``organisation`` parameter when set; else the
+    sample brand's display name (``label`` in brand.json) when the run reads the brand's files; else
+    "this organisation" (the analyst's own files, no name given). The brand's accent colour, currency,
+    logo and time zone apply only when its files are read."""
+    own_files = any(k.endswith("_path") and v not in (None, "", []) for k, v in params.items())
+    settings = {} if own_files else brand_settings(params.get("brand") or config.DEFAULT_BRAND)
+    name = params.get("organisation") or settings.get("label") or (
+        "this organisation" if own_files else str(params.get("brand") or config.DEFAULT_BRAND))
+    return Organisation(str(name), settings.get("accent_colour"), settings.get("currency"), settings.get("logo"),
+                        settings.get("timezone"))
+
+
 def organisation_label(params: Mapping[str, Any], kind: str) -> str:
     """How reports name the organisation behind one input: the sample brand, or "this organisation"
     when the ``<kind>_path`` parameter points at the analyst's own file."""

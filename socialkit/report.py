@@ -8,15 +8,18 @@ PDF with the same title block. :func:`run_report` chains the steps; each step is
 
 from __future__ import annotations
 
+import base64
+import mimetypes
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from . import files
-from .exceptions import NotebookExecutionError, ParameterError
+from . import config, files, paths, records
+from .exceptions import NotebookExecutionError, ParameterError, SocialKitError
 from .execute import execute
-from .export import html_to_pdf, notebook_to_html
+from .export import appendix, html_to_pdf, masthead, notebook_title, notebook_to_html
+from .params import NOTEBOOK_INPUTS, input_path, objectives_path
 
 #: Formats a report can be exported to, besides the executed notebook.
 FORMATS = ("html", "pdf")
@@ -35,29 +38,70 @@ class Report:
 
 
 def report_title(notebook: str | os.PathLike, parameters: Mapping[str, Any]) -> str:
-    """The title of a report: what the notebook is about, and for whom ("Social business venn:
-    summit_outfitters")."""
+    """A short name for a report in lists and progress lines ("Social business venn: summit_outfitters");
+    the report itself is titled by its notebook's heading and the organisation (see :func:`export_report`)."""
     name = Path(str(notebook)).stem
     topic = name.split("_", 1)[-1] if name[:2].isdigit() else name
-    who = parameters.get("brand") or "this organisation"
+    who = parameters.get("organisation") or parameters.get("brand") or "this organisation"
     return f"{topic.replace('_', ' ').capitalize()}: {who}"
 
 
-def title_block(notebook: str | os.PathLike, parameters: Mapping[str, Any], secrets: Iterable[str] = ()) -> dict[str, str]:
-    """The title block's items: brand and notebook first, then the parameters that are not secret."""
-    hidden = set(secrets)
-    meta = {"brand": str(parameters.get("brand", "")), "notebook": Path(str(notebook)).stem}
-    meta.update({k: str(v) for k, v in parameters.items() if k not in hidden and k != "brand"})
-    return {k: v for k, v in meta.items() if v != ""}
+def inputs_used(notebook: str | os.PathLike, parameters: Mapping[str, Any]) -> list[dict[str, str]]:
+    """The input files a run read, with their fingerprints (the same hash batch resume compares): each
+    input kind the notebook reads, from its ``<kind>_path`` parameter or the sample brand's file."""
+    kinds = NOTEBOOK_INPUTS.get(Path(str(notebook)).stem, ())
+    rows = []
+    for kind in kinds:
+        try:
+            spec = objectives_path(parameters) if kind == "objectives" else (
+                parameters.get(f"{kind}_path") or input_path(parameters, kind))
+        except SocialKitError:  # e.g. a brand that is not a sample brand, with no file given
+            continue
+        if spec in (None, "", []):
+            continue
+        spec = [str(p) for p in spec] if isinstance(spec, (list, tuple)) else str(spec)
+        if paths.problem(spec) is not None:
+            continue
+        found = paths.expand(spec)
+        shown = _shown_path(found[0]) if len(found) == 1 else f"{len(found)} files in {_shown_path(found[0].parent)}"
+        rows.append({"kind": kind, "file": shown, "fingerprint": paths.fingerprint(spec)[:16]})
+    return rows
+
+
+def _shown_path(path: Path) -> str:
+    """A path as a reader should see it: inside the kit's samples as "sample data: brand/file", inside
+    the working folder relative to it, else as given."""
+    path = Path(path).absolute()
+    for root, prefix in ((config.samples_dir(), "sample data: "), (config.working_dir(), "")):
+        try:
+            return prefix + str(path.relative_to(Path(root).absolute()))
+        except ValueError:
+            continue
+    return str(path)
+
+
+def logo_uri(path: str | os.PathLike | None) -> str | None:
+    """A logo file as a ``data:`` URI for the title block (None when there is none or it is not an image)."""
+    if not path or not Path(path).is_file():
+        return None
+    mime = mimetypes.guess_type(str(path))[0]
+    if not mime or not mime.startswith("image/"):
+        return None
+    return f"data:{mime};base64,{base64.b64encode(Path(path).read_bytes()).decode()}"
 
 
 def export_report(nb, *, notebook: str | os.PathLike, parameters: Mapping[str, Any], secrets: Iterable[str],
                   targets: Mapping[str, str | os.PathLike], pdf_engine: str = "weasyprint") -> list[Path]:
     """Write ``nb`` (an executed notebook) as each of ``targets`` ({"html": path, "pdf": path}); the
-    HTML is rendered once and printed to PDF from the same page."""
+    HTML is rendered once and printed to PDF from the same page. The title block names the
+    organisation and the period the notebook recorded; parameters and input fingerprints go to the
+    report's last section, "How this report was made"."""
     secrets = set(secrets)
-    page = notebook_to_html(nb, title=report_title(notebook, parameters),
-                            meta=title_block(notebook, parameters, secrets), secrets=secrets)
+    found = records.read(nb)
+    made = appendix(nb, parameters=parameters, secrets=secrets, inputs=inputs_used(notebook, parameters))
+    made["notebook"] = Path(str(notebook)).stem
+    page = notebook_to_html(nb, title=notebook_title(nb), masthead_items=masthead(nb), appendix_items=made,
+                            accent=found.get("accent_colour"), logo=logo_uri(found.get("logo")), secrets=secrets)
     written = []
     if "html" in targets:
         written.append(files.write_text(targets["html"], page))

@@ -62,11 +62,13 @@ def test_report_title_meta_and_tables_show_names_as_text(hostile_venn):
                   new_output("stream", name="stdout", text=f"centre: {SCRIPT}\n"),
                   new_output("execute_result", data={"text/plain": repr(IMG)}, execution_count=3))
     html = notebook_to_html(nb, title=f"{SCRIPT} Venn report",
-                            meta={"brand": f"{SCRIPT} & Sons", "segment": IMG, "initiatives_path": "x.csv"})
+                            masthead_items={"Organisation": f"{SCRIPT} & Sons", "Segment": IMG},
+                            appendix_items={"parameters": {"initiatives_path": SCRIPT}, "kit": "k", "date": "d"})
     assert live_tags(html) == []
     text = html.replace("&#x27;", "'").replace("&#39;", "'")
     assert "<h1 class=\"sk-title-heading\">&lt;script&gt;alert(1)&lt;/script&gt; Venn report</h1>" in text
-    assert "<dd>&lt;script&gt;alert(1)&lt;/script&gt; &amp; Sons</dd>" in text
+    assert '<p class="sk-organisation">&lt;script&gt;alert(1)&lt;/script&gt; &amp; Sons</p>' in text
+    assert '<td class="sk-wrap">&lt;script&gt;alert(1)&lt;/script&gt;</td>' in text  # the appendix
     assert "<dd>&lt;img src=x onerror=alert(2)&gt;</dd>" in text
     assert "<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>" in text  # the initiatives and centre tables
     assert "<td>&lt;img src=x onerror=alert(2)&gt;</td>" in text
@@ -88,10 +90,11 @@ def test_pdf_report_prints_the_names_as_text(tmp_path, hostile_venn):
         pytest.skip("pdftotext (poppler-utils) is not installed")
     from socialkit.export import html_to_pdf, notebook_to_html
 
-    html = notebook_to_html(notebook(table_output(hostile_venn.centre)), title="Report", meta={"brand": SCRIPT})
+    html = notebook_to_html(notebook(table_output(hostile_venn.centre)), title="Report",
+                            masthead_items={"Organisation": SCRIPT})
     pdf = html_to_pdf(html, tmp_path / "report.pdf", engine="weasyprint")
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    assert text.count("<script>alert(1)</script>") >= 2  # the brand and the centre table, printed literally
+    assert text.count("<script>alert(1)</script>") >= 3  # the organisation, its footer and the centre table
 
 
 def test_markdown_findings_quoting_user_names_are_escaped():

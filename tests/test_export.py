@@ -139,7 +139,9 @@ def test_prepare_notebook_scrubs_sources_outputs_and_metadata(nb):
     assert SECRET not in nbformat.writes(out)
     assert out.metadata.papermill.parameters["api_token"] == "[secret]"
     assert not any(set(c.metadata.get("tags", [])) & {"parameters", "injected-parameters"} for c in out.cells)
-    assert len(out.cells) == len(nb.cells) - 2
+    tagged = [c for c in nb.cells if set(c.metadata.get("tags", [])) & {"parameters", "injected-parameters"}]
+    silent = [c for c in nb.cells if c.cell_type == "code" and c not in tagged and not c.get("outputs")]
+    assert len(out.cells) == len(nb.cells) - len(tagged) - len(silent)  # cells that show nothing take no room
 
 
 def test_find_secret_values_covers_escaped_forms_and_skips_tiny_values():
@@ -158,28 +160,45 @@ def test_find_secret_values_covers_escaped_forms_and_skips_tiny_values():
 
 def test_title_block_escapes_user_supplied_text(nb):
     evil = "<script>alert(1)</script>"
-    page = notebook_to_html(nb, title=f"Q3 {evil}", meta={"brand": evil, "notebook": "a&b", "<b>x</b>": "1"})
+    page = notebook_to_html(nb, title=f"Q3 {evil}", masthead_items={"Organisation": evil, "a&b": "1"},
+                            appendix_items={"parameters": {"<b>x</b>": evil}, "kit": "k", "date": "d"})
     head = page.split("<main>")[0]
     assert "<script>alert" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in head
-    assert "<dd>a&amp;b</dd>" in head and "<dt>&lt;b&gt;x&lt;/b&gt;</dt>" in head
+    assert "<dt>a&amp;b</dt>" in head and "<td>&lt;b&gt;x&lt;/b&gt;</td>" in page
     assert "<title>Q3 &lt;script&gt;" in head
+    assert 'content: "<script>alert(1)</script>"' not in page.replace("&lt;", "<") or "@bottom-left" in page
 
 
-def test_title_block_shows_brand_notebook_date_then_non_secret_parameters(nb, html):
+def test_title_block_holds_organisation_period_and_date_and_nothing_technical(nb, html):
     head = html.split("<main>")[0]
     items = re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", head)
-    assert items == [("notebook", "engagement_snapshot"), ("date", "2026-11-24"), ("weeks", "6")]
-    page = notebook_to_html(nb, title="t", meta={"weeks": 6, "api_token": SECRET, "date": "2026-12-01",
-                                                 "brand": "northbridge_advisory"})
-    items = re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", page.split("<main>")[0])
-    assert items == [("brand", "northbridge_advisory"), ("notebook", "engagement_snapshot"), ("date", "2026-12-01"),
-                     ("weeks", "6")]
-    assert SECRET not in page
-    # what a batch run passes: brand and parameters; the run date still comes from the notebook
-    page = notebook_to_html(nb, title="t", meta={"brand": "b1", "notebook": "05_stakeholder_report"})
-    items = re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", page.split("<main>")[0])
-    assert items == [("brand", "b1"), ("notebook", "05_stakeholder_report"), ("date", "2026-11-24")]
+    assert items == [("Date", "2026-11-24")]  # the fixture records no organisation or period
+    assert "weeks" not in head and "interactive" not in head
+    page = notebook_to_html(nb, title="Engagement snapshot", masthead_items={
+        "Organisation": "Northbridge Advisory", "Period covered": "2025-10 to 2025-12", "Date": "2026-12-01"})
+    head = page.split("<main>")[0]
+    assert re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", head) == [("Period covered", "2025-10 to 2025-12"),
+                                                                  ("Date", "2026-12-01")]
+    assert '<p class="sk-organisation">Northbridge Advisory</p>' in head
+    assert "<title>Engagement snapshot: Northbridge Advisory</title>" in head
+    assert 'content: "Northbridge Advisory"' in head  # the footer of every page
+
+
+def test_how_this_report_was_made_lists_parameters_but_no_secret(nb, html):
+    made = html.split('class="sk-appendix"', 1)[1]
+    assert "How this report was made" in made and "socialkit" in made
+    assert re.findall(r"<tr><td>(.*?)</td><td[^>]*>(.*?)</td></tr>", made) == [("weeks", "6")]
+    assert SECRET not in html and "api_token" not in made
+
+
+def test_accent_colour_and_logo_are_checked(nb):
+    page = notebook_to_html(nb, title="t", accent="#8a1538", logo="data:image/png;base64,iVBORw0KGgo=")
+    assert "--sk-accent: #8a1538" in page and 'class="sk-logo" src="data:image/png;base64,' in page
+    with pytest.raises(ParameterError, match="accent_colour"):
+        notebook_to_html(nb, title="t", accent="red; } body { display:none")
+    with pytest.raises(ParameterError, match="data: URI"):
+        notebook_to_html(nb, title="t", logo="https://example.org/logo.png")
 
 
 def test_table_of_contents_from_markdown_headings(html):
@@ -240,9 +259,9 @@ def test_export_html_writes_next_to_the_notebook(tmp_path):
     text = out.read_text(encoding="utf-8")
     assert SECRET not in text and "<h1 class=\"sk-title-heading\">Engagement snapshot</h1>" in text
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html", "report.ipynb"]  # no temp files left
-    custom = export_notebook(src, to="html", out=tmp_path / "sub" / "x.html", title="Custom", meta={"brand": "b1"})
-    items = re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", custom.read_text(encoding="utf-8"))
-    assert items == [("brand", "b1"), ("notebook", "engagement_snapshot"), ("date", "2026-11-24")]
+    custom = export_notebook(src, to="html", out=tmp_path / "sub" / "x.html", title="Custom").read_text(encoding="utf-8")
+    assert re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", custom) == [("Date", "2026-11-24")]
+    assert "<h1 class=\"sk-title-heading\">Custom</h1>" in custom and "engagement_snapshot" in custom.split("<section class=\"sk-appendix\">")[1]
 
 
 def test_export_of_a_notebook_without_papermill_record(tmp_path):
@@ -250,7 +269,7 @@ def test_export_of_a_notebook_without_papermill_record(tmp_path):
     nbformat.write(_svg_nb('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>'), src)
     page = export_notebook(src, to="html").read_text(encoding="utf-8")
     items = dict(re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", page))
-    assert items["notebook"] == "charts_only" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", items["date"])
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", items["Date"]) and "<code>charts_only</code>" in page
     assert '<h1 class="sk-title-heading">Charts</h1>' in page
 
 
