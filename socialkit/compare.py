@@ -55,7 +55,8 @@ def measurement_table(brands: Sequence[str]) -> pd.DataFrame:
 def brand_comparison(brands: Sequence[str]) -> list[tuple[str, str]]:
     """Sections comparing ``brands``: scope vs value, depth, measurement maturity."""
     sv = scope_value(brands)
-    table = sv.assign(**{c: sv[c].map("{:.0%}".format) for c in ("scope", "integration", "value", "audience_reach")})
+    table = sv.assign(**{c: sv[c].map(lambda v: "n/a" if pd.isna(v) else f"{v:.0%}")
+                         for c in ("scope", "integration", "measurable_value", "delivered_value", "audience_reach")})
     return [
         ("Scope vs value (Venn model)", to_svg(quadrant_chart(sv)) + table.to_html(index=False)),
         ("How deep: relationship depth and its limits", depth_table(brands).to_html(index=False)),

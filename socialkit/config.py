@@ -40,6 +40,8 @@ SAMPLE_FILES = {
     "audience_truth": "audience_truth.csv",
     "posts": "posts.csv",
     "objectives": "objectives.csv",
+    "practices": "practices.csv",
+    "trust": "trust.csv",
     "brand": "brand.json",
 }
 

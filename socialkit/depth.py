@@ -1,9 +1,13 @@
 """Relationship depth: how deep an organisation's online relationships are today, and how deep its
-business model, workforce, leadership and employee advocacy let it go (DOMAIN.md sections 1, 3, 8).
+business model, workforce, leadership and employee advocacy let it go (essay "Social Media vs.
+Social Business"; docs/model.md).
 
 Four levels of online relationship, in order: 1 findable, 2 recommendable, 3 transparent,
 4 collaborative. Levels 1-2 are *social media*, levels 3-4 *social business*
-(``data/depth_levels.csv``).
+(``data/depth_levels.csv``). The essay names the levels, the three things depth depends on
+(business model, who works for you, who leads) and the tombstone maker; the questions, the pass
+score, the overall-level rule and the readiness score bands are the kit's own (:func:`assumptions`).
+Presence, platform and purpose are not depth levels: :mod:`socialkit.practices` measures them.
 
 Formulas (every table below is an editable table, loaded by :func:`socialkit.tables.load` and passed
 in as an argument; the defaults are the kit's cached tables):
@@ -29,10 +33,6 @@ in as an argument; the defaults are the kit's cached tables):
   to it; the **limiting factor** is the factor (or factors, when tied) with that lowest cap, unless
   every factor allows collaborative. **Gap** = attainable - current (negative: the function is
   deeper than its readiness supports).
-* **Presence / platform / purpose** (``depth_practices.csv``): each question is tagged with the
-  practice it evidences; practice score of a function = weighted mean of its tagged answers;
-  organisation score = mean over functions; the practice is *practised* when the organisation score
-  is at least the practice's threshold.
 """
 
 from __future__ import annotations
@@ -271,26 +271,6 @@ def overall_depth(depth: pd.DataFrame, *, levels: pd.DataFrame | None = None) ->
     }])
 
 
-def practices(assessment: pd.DataFrame, *, questions: pd.DataFrame | None = None,
-              table: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Which of presence, platform and purpose the organisation practises: practice, label, score
-    (mean over functions of the weighted mean of the practice's answers), threshold, practised,
-    functions_practising, n_functions. ``assessment`` is the raw answers or :func:`check_assessment`'s
-    output; ``table`` is the depth_practices table."""
-    table = tables.load("depth_practices") if table is None else table
-    answers = assessment if "normalised" in assessment.columns else check_assessment(assessment, questions=questions)
-    per_function = _wmean(answers, ["function", "practice"])
-    n = answers["function"].nunique()
-    rows = []
-    for p in table.itertuples(index=False):
-        s = per_function.loc[per_function["practice"] == p.practice, "score"]
-        score = float(s.mean()) if len(s) else 0.0
-        rows.append({"practice": p.practice, "label": p.label, "score": score, "threshold": p.threshold,
-                     "practised": bool(len(s)) and score >= p.threshold - 1e-12,
-                     "functions_practising": int((s >= p.threshold - 1e-12).sum()), "n_functions": n})
-    return pd.DataFrame(rows)
-
-
 # --------------------------------------------------------------------------- readiness
 
 
@@ -398,15 +378,14 @@ class DepthAssessment:
     functions: pd.DataFrame  # per function: current, attainable, gap, limiting factor
     overall: pd.DataFrame  # one row: overall level and social media vs social business
     readiness: pd.DataFrame  # per factor: score and cap
-    practices: pd.DataFrame  # presence, platform, purpose
 
 
 def assess(assessment: pd.DataFrame, readiness: pd.DataFrame, *, questions: pd.DataFrame | None = None,
            readiness_questions: pd.DataFrame | None = None, caps: pd.DataFrame | None = None,
            levels: pd.DataFrame | None = None, factors: pd.DataFrame | None = None,
-           practice_table: pd.DataFrame | None = None, functions: pd.DataFrame | None = None) -> DepthAssessment:
-    """Score both questionnaires: current depth per function and overall, readiness factors, the
-    attainable level and gap per function with the limiting factor, and presence/platform/purpose.
+           functions: pd.DataFrame | None = None) -> DepthAssessment:
+    """Score both questionnaires: current depth per function and overall, readiness factors, and the
+    attainable level and gap per function with the limiting factor.
 
     Every table defaults to the kit's cached one (:func:`socialkit.tables.load`); each is fetched
     once per call. Given questionnaires and functions tables are checked and tidied first."""
@@ -421,8 +400,7 @@ def assess(assessment: pd.DataFrame, readiness: pd.DataFrame, *, questions: pd.D
     ready = readiness_scores(ready_answers, caps=caps, factors=factors, levels=levels)
     reach = attainable_depth(depth["function"], ready, caps=caps, levels=levels, function_table=functions)
     return DepthAssessment(levels=scored, functions=depth_gap(depth, reach),
-                           overall=overall_depth(depth, levels=levels), readiness=ready,
-                           practices=practices(answers, table=practice_table))
+                           overall=overall_depth(depth, levels=levels), readiness=ready)
 
 
 def limiting_factors(result: DepthAssessment) -> pd.DataFrame:
@@ -439,8 +417,7 @@ def limiting_factors(result: DepthAssessment) -> pd.DataFrame:
 
 def findings_markdown(result: DepthAssessment) -> Findings:
     """The main findings, for a client-ready narrative (displays as a Markdown bullet list): overall
-    kind of depth, what caps which functions, the largest gaps, functions beyond their readiness, and
-    which of presence, platform and purpose is practised."""
+    kind of depth, what caps which functions, the largest gaps and functions beyond their readiness."""
     out = Findings()
     o = result.overall.iloc[0]
     f = result.functions
@@ -463,10 +440,27 @@ def findings_markdown(result: DepthAssessment) -> Findings:
     for r in f[f["gap"] < 0].itertuples(index=False):
         out.add(f"{r.label} is already *{r.current}*, deeper than readiness supports "
                 f"({r.limit}): secure it before going further.", kind="step")
-    p = result.practices
-    yes, no = p.loc[p["practised"], "practice"].tolist(), p.loc[~p["practised"], "practice"].tolist()
-    out.add("Practises " + (join_and(yes) if yes else "none of presence, platform and purpose") +
-            ("; not yet " + join_and(no) if no else "") + ".")
+    return out
+
+
+def assumptions(*, levels: pd.DataFrame | None = None, caps: pd.DataFrame | None = None) -> Findings:
+    """What the depth and readiness numbers rest on (for a report's notes): the pass scores, the
+    overall-level rule, the readiness score bands and the questions the kit wrote for the essay's
+    levels and factors (docs/model.md)."""
+    levels = tables.load("depth_levels") if levels is None else levels
+    caps = tables.load("readiness_caps") if caps is None else caps
+    out = Findings()
+    out.add("A level counts for a function when its questions score at least "
+            + join_and(sorted({f"{v:.0%}" for v in levels["pass_score"]})) + " (depth_levels.csv pass score, kit "
+            "assumption); ratings 1-5 count as (answer - 1) / 4 and every question weighs the same.", kind="assumption")
+    out.add("The organisation's overall level is the deepest level at least half of its assessed functions reach "
+            "(kit assumption).", kind="assumption")
+    for factor, grp in caps.groupby("factor", sort=False):
+        bands = "; ".join(f"from {m:.0%}: {lv}" for m, lv in zip(grp["min_score"], grp["max_level"]))
+        out.add(f"Readiness {factor.replace('_', ' ')} caps depth by score band ({bands}) (readiness_caps.csv, "
+                "kit assumption; the essay names the factor, not the bands).", kind="assumption")
+    out.add("The depth and readiness questions are the kit's own, written for the levels and factors of \"Social "
+            "Media vs. Social Business\" (depth_questions.csv, readiness_questions.csv).", kind="assumption")
     return out
 
 

@@ -1,9 +1,11 @@
-"""The business functions of the model, and the one way a name is resolved to a function id.
+"""The business functions of the model, and the one way a name is resolved to a function id or a
+playbook goal.
 
 A function may be named by its id or its label, ignoring case, spaces and punctuation:
 "Customer service", "customer-service" and "CUSTOMER_SERVICE" all mean ``customer_service``. The Venn
 model (initiatives' ``functions`` cells) and the depth questionnaire (``function`` column) both
-resolve names here.
+resolve names here. A goal is matched to the playbook's goals (:func:`match_goal`) by the Venn
+model's recommendations and by the objectives loop's "improve" step.
 """
 
 from __future__ import annotations
@@ -55,3 +57,17 @@ def suggestion(name: Any, functions: pd.DataFrame) -> str | None:
 def labels(functions: pd.DataFrame) -> dict[str, str]:
     """Function id -> label."""
     return dict(zip(functions["function"], functions["label"]))
+
+
+def match_goal(goal: Any, playbook: pd.DataFrame) -> str | None:
+    """The playbook ``goal_id`` a goal text refers to: its goal_id or goal text (ignoring case and
+    punctuation), else the closest playbook goal text (similarity >= 0.75), else None."""
+    goal_key = key(goal)
+    if not goal_key:
+        return None
+    for gid, text in zip(playbook["goal_id"], playbook["goal"]):
+        if goal_key in (key(gid), key(text)):
+            return str(gid)
+    texts = {key(t): str(g) for g, t in zip(playbook["goal_id"], playbook["goal"])}
+    hit = closest(goal_key, list(texts), cutoff=0.75)
+    return texts[hit] if hit else None

@@ -1,4 +1,5 @@
-"""The intimacy ladder, from ocean fishing to the fish bowl (DOMAIN.md section 4).
+"""The intimacy ladder, from ocean fishing to the fish bowl (the fishing analogy of the essay on
+enterprise social alignment; docs/model.md).
 
 ocean (public networks) -> farm (private, profile-based communities) -> store (content and
 engagement create opt-in buying) -> tank (insight into demographics *and psychographics*) -> bowl
@@ -28,6 +29,7 @@ import pandas as pd
 
 from . import tables
 from .exceptions import ParameterError
+from .findings import Findings
 from .schemas import INTIMACY_FACTS
 from .text import TRUE_WORDS, is_blank
 
@@ -131,3 +133,15 @@ def stage_counts(placed: pd.DataFrame, *, id_column: str = "programme", ladder: 
         names = placed.loc[placed["stage"] == s.stage, id_column].astype(str).tolist()
         rows.append({"stage": s.stage, "order": int(s.order), "label": s.label, "n": len(names), "names": ", ".join(names)})
     return pd.DataFrame(rows)
+
+
+def assumptions(*, threshold: float = 0.5, ladder: pd.DataFrame | None = None) -> Findings:
+    """What a placement on the ladder rests on (for a report's notes): the facts each stage requires
+    (the kit's reading of the essay's stages) and, for segments, the share from which a fact holds."""
+    ladder = tables.load("intimacy_ladder") if ladder is None else ladder
+    needs = "; ".join(f"{s}: {', '.join(FACT_LABELS[f] for f in r) or 'nothing'}"
+                      for s, r in zip(ladder["label"], ladder["requires"]))
+    return Findings().add(f"Each stage of the fishing analogy requires observable facts ({needs}); which facts is the "
+                          "kit's reading of the essay (intimacy_ladder.csv).", kind="assumption").add(
+        f"For segments, a fact holds when at least {threshold:.0%} of the segment shares it (kit assumption).",
+        kind="assumption")

@@ -257,13 +257,30 @@ def objectives_path(params: Mapping[str, Any]) -> Path | None:
     return input_path(params, "objectives")
 
 
+def linked_path(params: Mapping[str, Any], kind: str, *, follows: tuple[str, ...] = ()) -> Path | None:
+    """An input that belongs with others (objectives with the initiatives they name, posts with the
+    objectives they measure, a trust or practices file with its organisation): the explicit
+    ``<kind>_path`` when set; else the sample brand's file, when the brand has one and none of the
+    ``follows`` inputs is the analyst's own file (their ``<kind>_path`` parameters are unset); else
+    None. An analyst's own initiatives are never judged against a sample brand's objectives."""
+    explicit = params.get(f"{kind}_path")
+    if explicit not in (None, ""):
+        return Path(explicit)
+    if any(params.get(f"{other}_path") not in (None, "") for other in follows):
+        return None
+    brand = params.get("brand") or config.DEFAULT_BRAND
+    path = config.sample_path(brand, kind) if kind in config.SAMPLE_FILES else config.samples_dir() / brand / f"{kind}.csv"
+    return path if path.is_file() else None
+
+
 #: The input kinds each notebook reads, main input first (the one a flat column_map applies to).
 NOTEBOOK_INPUTS = {
-    "01_social_business_venn": ("initiatives", "objectives"),
-    "02_relationship_depth": ("assessment", "readiness", "programmes"),
+    "01_social_business_venn": ("initiatives", "objectives", "posts", "trust"),
+    "02_relationship_depth": ("assessment", "readiness", "programmes", "practices"),
     "03_psychographic_segments": ("audience",),
-    "04_vanity_to_value": ("posts", "objectives"),
-    "05_stakeholder_report": ("initiatives", "assessment", "readiness", "audience", "posts", "objectives"),
+    "04_vanity_to_value": ("posts", "objectives", "initiatives", "trust"),
+    "05_stakeholder_report": ("initiatives", "assessment", "readiness", "audience", "posts", "objectives",
+                              "practices", "trust"),
 }
 #: Notebooks whose main input a flat column_map renames (one main file; the others are small tables).
 _FLAT_MAP_OK = {"01_social_business_venn", "03_psychographic_segments", "04_vanity_to_value"}

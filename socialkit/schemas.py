@@ -20,6 +20,8 @@ from .text import MULTI_SEP, file_lines, is_blank, key, split_multi
 
 LIKERT_MIN, LIKERT_MAX = 1, 5
 NORMS = ("content", "collaboration", "community", "collective_intelligence")
+#: Other names of the norms an initiatives file may use (matched by :func:`socialkit.text.key`).
+NORM_ALIASES = {"user_generated_content": "content", "ugc": "content", "collective_wisdom": "collective_intelligence"}
 AUDIENCES = ("customers", "partners", "employees")
 STATUSES = ("idea", "planned", "active", "paused", "retired")
 #: Rungs of the vanity -> business metric ladder.
@@ -60,7 +62,7 @@ class Initiatives(_Contract):
     owner: Optional[Series[str]] = pa.Field(nullable=True)
     kpi: Optional[Series[str]] = pa.Field(nullable=True)
     audience: Optional[Series[str]] = pa.Field(nullable=True)  # multi-valued subset of AUDIENCES
-    norm: Optional[Series[str]] = pa.Field(nullable=True, isin=list(NORMS))
+    norm: Optional[Series[str]] = pa.Field(nullable=True)  # multi-valued subset of NORMS (or NORM_ALIASES)
     status: Optional[Series[str]] = pa.Field(nullable=True, isin=list(STATUSES))
 
 
@@ -142,6 +144,24 @@ class Objectives(_Contract):
     metric: Series[str]
     target: Series[float]
     channel: Optional[Series[str]] = pa.Field(nullable=True)
+    initiative: Optional[Series[str]] = pa.Field(nullable=True)  # multi-valued: the initiatives that deploy it
+
+
+class Trust(_Contract):
+    """Trust measured for the whole organisation, period by period (e.g. a net promoter score or a
+    trust survey score): one row per period and measure."""
+
+    period: Series[str]
+    measure: Series[str]
+    value: Series[float]
+
+
+class PracticeAnswers(_Contract):
+    """Answers to the presence / platform / purpose questionnaire, for the whole organisation: one
+    row per question; answers are numbers (0/1, 1-5) or, for list questions, names separated by ';'."""
+
+    question: Series[str]
+    answer: Series[str] = pa.Field(nullable=True)
 
 
 REACH_COLUMNS = ("reach", "impressions")
@@ -169,16 +189,30 @@ def posts_table_checks(df: pd.DataFrame) -> list[Problem]:
     return problems
 
 
+def norm_id(name: str) -> str | None:
+    """The norm a name means (a norm of :data:`NORMS` or an alias, any case or punctuation), or None."""
+    k = key(name)
+    return k if k in NORMS else NORM_ALIASES.get(k)
+
+
 def initiatives_table_checks(df: pd.DataFrame) -> list[Problem]:
-    """Audience cells must name customers, partners and/or employees."""
-    if "audience" not in df.columns:
-        return []
-    bad = [(i, a) for i, v in df["audience"].items() for a in split_multi(v) if a not in AUDIENCES]
-    if not bad:
-        return []
-    return [Problem("audience", f"must name only {', '.join(AUDIENCES)}",
-                    rows=file_lines(i for i, _ in bad), values=[a for _, a in bad],
-                    fix="separate several audiences with ';', e.g. 'customers; employees'")]
+    """Audience cells must name customers, partners and/or employees; norm cells one or several of
+    the four norms (separated like functions)."""
+    problems = []
+    if "audience" in df.columns:
+        bad = [(i, a) for i, v in df["audience"].items() for a in split_multi(v) if a not in AUDIENCES]
+        if bad:
+            problems.append(Problem("audience", f"must name only {', '.join(AUDIENCES)}",
+                                    rows=file_lines(i for i, _ in bad), values=[a for _, a in bad],
+                                    fix="separate several audiences with ';', e.g. 'customers; employees'"))
+    if "norm" in df.columns:
+        bad = [(i, n) for i, v in df["norm"].items() for n in split_multi(v) if norm_id(n) is None]
+        if bad:
+            problems.append(Problem("norm", f"must name only {', '.join(NORMS)}",
+                                    rows=file_lines(i for i, _ in bad), values=[n for _, n in bad],
+                                    fix="separate several norms with ';', e.g. 'community; collective_intelligence' "
+                                        "(user-generated content counts as content)"))
+    return problems
 
 
 #: Contract of each input kind: (model, table-level checks).
@@ -190,13 +224,26 @@ CONTRACTS: dict[str, tuple[type[_Contract], Callable[[pd.DataFrame], list[Proble
     "audience": (Audience, None),
     "posts": (Posts, posts_table_checks),
     "objectives": (Objectives, None),
+    "trust": (Trust, None),
+    "practices": (PracticeAnswers, None),
 }
 KINDS = tuple(CONTRACTS)
 
 
 # --------------------------------------------------------------------------- editable tables
 # The kit's own tables in socialkit/data (loaded by socialkit.tables). ``source`` says where each
-# row comes from: one of the essays, a named framework, or "kit assumption".
+# row comes from: one of the essays, a named framework, or "kit assumption" (docs/model.md); several
+# are separated by "; ", each optionally followed by what it covers in brackets.
+
+#: The five essays the kit implements, by title (docs/model.md; the first has no title of its own and
+#: is named by its opening words).
+ESSAYS = ("Enterprise Social Alignment", "Social media ≠ Social business",
+          "Decoding Social Media Marketing", "Social Business or Social Media: A Visual Perspective",
+          "Social Media vs. Social Business")
+#: Named external frameworks the kit's tables borrow from.
+FRAMEWORKS = ("Forrester's Social Technographics", "Net Promoter Score")
+#: What the ``source`` of a number the kit chose itself says.
+KIT_ASSUMPTION = "kit assumption"
 
 
 class _Table(pa.DataFrameModel):
@@ -256,9 +303,39 @@ class DepthQuestionsTable(_Table):
     question: Series[str] = pa.Field(unique=True)
     level: Series[str]
     scale: Series[str] = pa.Field(isin=list(ANSWER_SCALES))
-    practice: Series[str] = pa.Field(nullable=True)
+    practice: Optional[Series[str]] = pa.Field(nullable=True)
     weight: Series[float] = pa.Field(nullable=True, ge=0)
     text: Series[str]
+
+
+class PracticeQuestionsTable(_Table):
+    """Presence / platform / purpose questionnaire for the whole organisation (socialkit.practices)."""
+
+    question: Series[str] = pa.Field(unique=True)
+    practice: Series[str]
+    scale: Series[str] = pa.Field(isin=[*ANSWER_SCALES, "list"])
+    against: Series[str] = pa.Field(nullable=True)  # list questions: the list question it is scored against
+    weight: Series[float] = pa.Field(nullable=True, ge=0)
+    text: Series[str]
+
+
+class KpiVocabularyTable(_Table):
+    """What a KPI's words mean: vanity or business, and which kind of metric (socialkit.kpi)."""
+
+    term: Series[str] = pa.Field(unique=True)
+    kind: Series[str] = pa.Field(isin=["vanity", "business"])
+    means: Series[str]
+    becomes: Series[str] = pa.Field(nullable=True)
+
+
+class NormsTable(_Table):
+    """The four norms of social technologies: level, definition and an example each."""
+
+    norm: Series[str] = pa.Field(unique=True, isin=list(NORMS))
+    level: Series[int] = pa.Field(unique=True, ge=1)
+    label: Series[str]
+    definition: Series[str]
+    example: Series[str]
 
 
 class ReadinessQuestionsTable(_Table):
@@ -390,6 +467,9 @@ TABLES: dict[str, tuple[type[pa.DataFrameModel], Callable[[pd.DataFrame], list[P
     "intimacy_ladder": (IntimacyLadderTable, intimacy_table_checks),
     "participation_ladder": (ParticipationLadderTable, _regex_checks("column_pattern")),
     "answer_synonyms": (AnswerSynonymsTable, _regex_checks("column_pattern")),
+    "practice_questions": (PracticeQuestionsTable, None),
+    "kpi_vocabulary": (KpiVocabularyTable, None),
+    "norms": (NormsTable, None),
     "preset": (PresetTable, None),
     "labels": (LabelsTable, None),
 }

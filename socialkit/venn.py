@@ -1,8 +1,10 @@
-"""The Venn model of business functions (DOMAIN.md sections 2, 6 and 7).
+"""The Venn model of business functions (essays "Social Business or Social Media: A Visual
+Perspective", "Decoding Social Media Marketing" and "Social media ≠ Social business"; docs/model.md).
 
 An analyst lists an organisation's social initiatives, each tagged with the business functions it
-touches, its goal, owner, KPI, audience and the norm it reaches. This module measures whether social
-is woven into the business ("social business") or parked at a "social media desk".
+touches, its goal, owner, KPI, the audiences it connects and the norms of social technology it
+uses. This module measures whether social is woven into the business ("social business") or parked
+at a "social media desk".
 
 Notation used in every formula below: ``N`` initiatives analysed (retired ones are left out by
 default), ``F`` functions in the model (rows of the functions table), ``k_i`` the number of model
@@ -14,22 +16,29 @@ initiative ``i`` touches function ``f``).
 * **overlap** O = M^T M: ``O[f, g]`` initiatives touching both f and g (diagonal: touching f)
 * **centre** = the initiatives with k_i = max k (when max k >= 2); **centre reach** = max k / F
 * **silos**: functions reached, but only by initiatives with k_i = 1; **unreached**: no initiative
-* **value** = #{i : goal given and KPI measurable} / N, where a KPI is measurable unless it is
-  blank or names only vanity metrics of the metric ladder (followers, likes ...)
-* **norm depth** = mean norm level (content 1, collaboration 2, community 3, collective
-  intelligence 4) of initiatives with a norm; **highest norm** = max level
+* **measurable value** = #{i : goal given and KPI business} / N; the KPI's kind comes from the KPI
+  vocabulary (:mod:`socialkit.kpi`): vanity, unclassified and missing KPIs are not value
+* **delivered value** = #{i : objectives on business results name i, and all of them are met} / N,
+  from the objectives' status (:func:`socialkit.metrics.objectives_status`; an objective on a vanity
+  number such as an engagement rate does not count, :func:`socialkit.metrics.objectives.delivery`);
+  n/a when no objective names an analysed initiative
+* **norm depth** = mean over initiatives of their highest norm level (user-generated content 1,
+  collaboration 2, community 3, collective intelligence 4); **highest norm** = max level
 * **audience reach** = audiences reached (customers, partners, employees) / 3
+* **norm x audience grid**: for each of the 4 x 3 cells, the initiatives carrying that norm for that
+  audience (an initiative with two norms and two audiences sits in four cells); **grid cells** =
+  filled cells / 12. Empty cells are opportunities.
 
-The functions table, the goal -> tactic playbook, the metric ladder and the classification
-thresholds are editable tables (``functions``, ``playbook``, ``metric_ladder``,
-``venn_thresholds``): :mod:`socialkit.tables` loads them, functions here take them as arguments
-and default to the kit's cached copy. The charts of these results are in
-:mod:`socialkit.charts.venn`.
+The classification uses the measurable value (delivered value needs objectives, which many
+organisations do not have yet); both are shown. The functions table, the goal -> tactic playbook,
+the KPI vocabulary, the norms and the classification thresholds are editable tables
+(``functions``, ``playbook``, ``kpi_vocabulary``, ``norms``, ``venn_thresholds``):
+:mod:`socialkit.tables` loads them, functions here take them as arguments and default to the kit's
+cached copy. The charts of these results are in :mod:`socialkit.charts.venn`.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -38,13 +47,15 @@ import pandas as pd
 
 from . import tables
 from .exceptions import DataValidationError, FunctionTableError, ParameterError, Problem
-from .findings import Markdown
+from .findings import Findings, Markdown
 from .functions import functions_table, labels as function_labels, lookup as function_lookup
-from .functions import resolve as resolve_function, suggestion as function_suggestion
-from .schemas import AUDIENCES, NORMS, blank_and_repeated
-from .text import closest, file_lines, key, split_multi, words
+from .functions import match_goal, resolve as resolve_function, suggestion as function_suggestion
+from .kpi import assumptions as kpi_assumptions, classify as classify_kpis, questions as kpi_questions
+from .metrics.objectives import delivery, link_objectives
+from .schemas import AUDIENCES, KIT_ASSUMPTION, NORMS, blank_and_repeated, norm_id
+from .text import closest, file_lines, is_blank, join_and, key, split_multi
 
-#: Level of each norm of social technologies, in rising order (DOMAIN.md section 7).
+#: Level of each norm of social technologies, in rising order ("Decoding Social Media Marketing").
 NORM_LEVELS = {norm: level for level, norm in enumerate(NORMS, start=1)}
 #: Labels of the three classes, from least to most integrated.
 CLASSES = ("social media desk", "coordinated", "social business")
@@ -52,11 +63,13 @@ CLASSES = ("social media desk", "coordinated", "social business")
 _CRITERIA_TEXT = {
     "scope": "share of the model's functions that social reaches",
     "integration": "share of initiatives touching two or more functions",
-    "value": "share of initiatives with a goal and a measurable (non-vanity) KPI",
+    "measurable_value": "share of initiatives with a goal and a business KPI",
+    "delivered_value": "share of initiatives whose linked business objectives are all met",
     "audience_reach": "share of the three audiences (customers, partners, employees) reached",
     "highest_norm": "highest norm reached (1 content, 2 collaboration, 3 community, 4 collective intelligence)",
     "centre_reach": "share of the model joined by the most connected initiative",
     "norm_depth": "mean norm level of initiatives (1 content ... 4 collective intelligence)",
+    "grid_cells": "share of the 12 norm x audience cells with an initiative",
 }
 
 
@@ -219,76 +232,40 @@ def unreached(m: pd.DataFrame) -> list[str]:
     return st.loc[st["status"] == "unreached", "function"].tolist()
 
 
-def _alias_pattern(alias: str) -> re.Pattern:
-    parts = words(alias).split()
-    if parts and parts[-1].endswith("s") and len(parts[-1]) > 3:
-        parts[-1] = parts[-1][:-1] + "s?"  # "followers" also matches "follower growth"
-    elif parts:
-        parts[-1] = parts[-1] + "s?"
-    return re.compile(r"\b" + r"\s+".join(parts) + r"\b")
-
-
-def kpi_kind(kpis: pd.Series, ladder: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Classify KPI texts against the metric ladder.
-
-    Returns a frame (index of ``kpis``) with ``kpi_kind`` and ``ladder_metric``:
-
-    * "missing": blank KPI;
-    * "business": names a business metric of the ladder (opt-ins, leads, orders, revenue or an alias),
-      even if it also names a vanity one ("subscribers opted in", "likes and leads");
-    * "vanity": names only vanity metrics (followers, reach, likes, shares, comments, sentiment ...);
-    * "unlisted": names no ladder metric (e.g. "time to hire"); counted as measurable, listed so the
-      analyst can add it to the ladder.
-
-    Aliases match whole words, ignoring case, hyphens and a plural 's'. ``ladder`` defaults to the
-    kit's metric ladder.
-    """
-    ladder = tables.load("metric_ladder") if ladder is None else ladder
-    entries = []
-    for _, row in ladder.iterrows():
-        aliases = split_multi(row.get("aliases")) + [str(row["metric"])]
-        for alias in dict.fromkeys(aliases):
-            entries.append((str(row["kind"]).strip().lower(), str(row["metric"]), _alias_pattern(alias)))
-    kinds, metrics = [], []
-    for value in kpis:
-        text = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else words(value)
-        if not text:
-            kinds.append("missing")
-            metrics.append("")
-            continue
-        hits = {"business": [], "vanity": []}
-        for kind, metric, pattern in entries:
-            if kind in hits and pattern.search(text) and metric not in hits[kind]:
-                hits[kind].append(metric)
-        kind = "business" if hits["business"] else ("vanity" if hits["vanity"] else "unlisted")
-        kinds.append(kind)
-        metrics.append("; ".join(hits.get(kind, [])))
-    return pd.DataFrame({"kpi_kind": kinds, "ladder_metric": metrics}, index=kpis.index)
 
 
 def _text_col(df: pd.DataFrame, col: str) -> pd.Series:
     if col not in df.columns:
         return pd.Series("", index=df.index, dtype=object)
-    return df[col].map(lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v).strip())
+    return df[col].map(lambda v: "" if is_blank(v) else str(v).strip())
 
 
-def value(initiatives: pd.DataFrame, *, ladder: pd.DataFrame | None = None) -> float:
-    """value = initiatives with a goal and a measurable KPI / N (measurable: KPI kind business or
-    unlisted, i.e. neither blank nor vanity-only)."""
+def measurable_value(initiatives: pd.DataFrame, *, vocabulary: pd.DataFrame | None = None) -> float:
+    """measurable value = initiatives with a goal and a business KPI / N (the KPI's kind from
+    :func:`socialkit.kpi.classify`: vanity, unclassified and missing KPIs do not count)."""
     if not len(initiatives):
         return 0.0
-    kinds = kpi_kind(_text_col(initiatives, "kpi"), ladder)["kpi_kind"]
-    ok = (_text_col(initiatives, "goal") != "") & kinds.isin(["business", "unlisted"])
-    return float(ok.sum() / len(initiatives))
+    kinds = classify_kpis(_text_col(initiatives, "kpi"), vocabulary)["kpi_kind"]
+    return float(((_text_col(initiatives, "goal") != "") & (kinds == "business")).sum() / len(initiatives))
+
+
+def norm_lists(initiatives: pd.DataFrame) -> pd.Series:
+    """The norms each initiative carries, as lists of norm ids in rising order (aliases such as
+    "user-generated content" resolved; see :func:`socialkit.schemas.norm_id`)."""
+    cells = _text_col(initiatives, "norm")
+    return pd.Series([sorted({n for n in map(norm_id, split_multi(c)) if n}, key=NORM_LEVELS.get) for c in cells],
+                     index=cells.index, dtype=object)
 
 
 def norm_levels(initiatives: pd.DataFrame) -> pd.Series:
-    """Norm level of each initiative (content 1 ... collective intelligence 4; NaN when blank)."""
-    return _text_col(initiatives, "norm").map(key).map(NORM_LEVELS).astype("float64")
+    """Highest norm level of each initiative (content 1 ... collective intelligence 4; NaN when none)."""
+    lists = norm_lists(initiatives)
+    return pd.Series([float(max(NORM_LEVELS[n] for n in ns)) if ns else np.nan for ns in lists], index=lists.index,
+                     dtype="float64")
 
 
 def norm_depth(initiatives: pd.DataFrame) -> float:
-    """norm depth = mean norm level over initiatives with a norm (NaN when none has one)."""
+    """norm depth = mean highest norm level over initiatives with a norm (NaN when none has one)."""
     lv = norm_levels(initiatives).dropna()
     return float(lv.mean()) if len(lv) else float("nan")
 
@@ -305,13 +282,19 @@ def audience_reach(initiatives: pd.DataFrame) -> float:
     return len(reached) / len(AUDIENCES)
 
 
-def norm_table(initiatives: pd.DataFrame) -> pd.DataFrame:
-    """Initiatives per norm (rising order), with the level and the share of initiatives with a norm."""
-    lv = norm_levels(initiatives)
-    counts = [int((lv == level).sum()) for level in NORM_LEVELS.values()]
-    total = sum(counts)
-    return pd.DataFrame({"norm": list(NORM_LEVELS), "level": list(NORM_LEVELS.values()), "initiatives": counts,
-                         "share": [c / total if total else 0.0 for c in counts]})
+def norm_table(initiatives: pd.DataFrame, norms: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per norm (rising order): norm, label, level, initiatives carrying it, share (of the
+    initiatives with any norm), definition and example (from the ``norms`` table)."""
+    norms = tables.load("norms") if norms is None else norms
+    info = norms.set_index("norm")
+    lists = norm_lists(initiatives)
+    with_norm = sum(bool(ns) for ns in lists)
+    counts = [sum(n in ns for ns in lists) for n in NORMS]
+    return pd.DataFrame({"norm": list(NORMS), "label": [info.at[n, "label"] for n in NORMS],
+                         "level": list(NORM_LEVELS.values()), "initiatives": counts,
+                         "share": [c / with_norm if with_norm else 0.0 for c in counts],
+                         "definition": [info.at[n, "definition"] for n in NORMS],
+                         "example": [info.at[n, "example"] for n in NORMS]})
 
 
 def audience_table(initiatives: pd.DataFrame) -> pd.DataFrame:
@@ -319,6 +302,43 @@ def audience_table(initiatives: pd.DataFrame) -> pd.DataFrame:
     cells = [split_multi(c) for c in _text_col(initiatives, "audience")]
     counts = [sum(a in c for c in cells) for a in AUDIENCES]
     return pd.DataFrame({"audience": list(AUDIENCES), "initiatives": counts, "reached": [c > 0 for c in counts]})
+
+
+def norm_audience_grid(initiatives: pd.DataFrame, norms: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The 4 x 3 grid of norms (user-generated content, collaboration, community, collective
+    intelligence) by audiences (customers, partners, employees): one row per cell with ``norm``,
+    ``label``, ``level``, ``audience``, ``initiatives`` (count), ``names`` (", ") and ``opportunity``
+    (True for an empty cell). An initiative sits in every cell of its norms x its audiences."""
+    norms = tables.load("norms") if norms is None else norms
+    labels = dict(zip(norms["norm"], norms["label"]))
+    lists = norm_lists(initiatives)
+    auds = pd.Series([[a for a in split_multi(c) if a in AUDIENCES] for c in _text_col(initiatives, "audience")],
+                     index=initiatives.index, dtype=object)
+    names = _text_col(initiatives, "initiative")
+    rows = []
+    for n in NORMS:
+        for a in AUDIENCES:
+            who = [names[i] for i in initiatives.index if n in lists[i] and a in auds[i]]
+            rows.append({"norm": n, "label": labels.get(n, n), "level": NORM_LEVELS[n], "audience": a,
+                         "initiatives": len(who), "names": ", ".join(who), "opportunity": not who})
+    return pd.DataFrame(rows)
+
+
+def grid_view(grid: pd.DataFrame) -> pd.DataFrame:
+    """The grid of :func:`norm_audience_grid` as a table to read: one row per norm, one column per
+    audience, each cell "n: names" or "opportunity" when empty."""
+    cells = grid.assign(cell=[f"{c}: {names}" if c else "opportunity" for c, names in zip(grid["initiatives"], grid["names"])])
+    view = cells.pivot(index="label", columns="audience", values="cell")
+    return view.loc[list(dict.fromkeys(grid["label"])), list(AUDIENCES)].rename_axis(index="norm", columns=None)
+
+
+def delivered_value(deliveries: pd.DataFrame) -> float:
+    """delivered value = initiatives whose linked objectives are all met / N, from
+    :func:`socialkit.metrics.objectives.delivery`; NaN when no analysed initiative has a linked
+    objective (delivered value is then not measured, not zero)."""
+    if not len(deliveries) or not (deliveries["n_objectives"] > 0).any():
+        return float("nan")
+    return float((deliveries["delivered"] == "delivered").sum() / len(deliveries))
 
 
 # --------------------------------------------------------------------------- classification
@@ -352,10 +372,11 @@ def classify(measures: Mapping[str, float], *, thresholds: Mapping[str, Mapping[
 
     "coordinated" when every criterion of that class is met (default: scope >= 0.4 and
     integration >= 0.25); "social business" when, in addition, every criterion of that class is met
-    (default: scope >= 0.7, integration >= 0.5, value >= 0.5, audience reach >= 2/3, highest
-    norm >= 3, i.e. community); otherwise "social media desk". The minimums are those of
-    ``threshold_table`` (default: the kit's cached ``venn_thresholds`` table), with ``thresholds``
-    overriding some of them (see :func:`class_thresholds`).
+    (default: scope >= 0.7, integration >= 0.5, measurable value >= 0.5, audience reach >= 2/3,
+    highest norm >= 3, i.e. community); otherwise "social media desk". The minimums are those of
+    ``threshold_table`` (default: the kit's cached ``venn_thresholds`` table, every one a kit
+    assumption), with ``thresholds`` overriding some of them (see :func:`class_thresholds`). A score
+    that is not measured (n/a) does not meet its minimum.
 
     Returns the class and a reasons table: ``class``, ``criterion``, ``score``, ``threshold``,
     ``met`` and ``reason`` (a sentence).
@@ -366,7 +387,7 @@ def classify(measures: Mapping[str, float], *, thresholds: Mapping[str, Mapping[
         for name, minimum in crit.items():
             got = float(measures.get(name, float("nan")))
             met = bool(got >= minimum) if not np.isnan(got) else False
-            fmt = (lambda v: f"{v:.0f}") if name in ("highest_norm",) else (lambda v: f"{v:.0%}")
+            fmt = (lambda v: f"{v:.0f}") if name in ("highest_norm",) else (lambda v: "n/a" if np.isnan(v) else f"{v:.0%}")
             rows.append({"class": level, "criterion": name, "score": got, "threshold": minimum, "met": met,
                          "reason": f"{name.replace('_', ' ')} {fmt(got)} {'>=' if met else '<'} {fmt(minimum)}: "
                                    f"{_CRITERIA_TEXT.get(name, name.replace('_', ' '))}"})
@@ -378,20 +399,6 @@ def classify(measures: Mapping[str, float], *, thresholds: Mapping[str, Mapping[
 
 
 # --------------------------------------------------------------------------- recommendations
-
-
-def match_goal(goal: Any, playbook: pd.DataFrame) -> str | None:
-    """The playbook ``goal_id`` a goal text refers to: its goal_id or goal text (ignoring case and
-    punctuation), else the closest playbook goal text (similarity >= 0.75), else None."""
-    goal_key = key(goal)
-    if not goal_key:
-        return None
-    for gid, text in zip(playbook["goal_id"], playbook["goal"]):
-        if goal_key in (key(gid), key(text)):
-            return str(gid)
-    texts = {key(t): str(g) for g, t in zip(playbook["goal_id"], playbook["goal"])}
-    hit = closest(goal_key, list(texts), cutoff=0.75)
-    return texts[hit] if hit else None
 
 
 def recommendations(function_table: pd.DataFrame, initiative_table: pd.DataFrame, playbook: pd.DataFrame) -> pd.DataFrame:
@@ -436,7 +443,6 @@ def recommendations(function_table: pd.DataFrame, initiative_table: pd.DataFrame
                          "serves": "; ".join(t["_serves"]), "why": why})
     return pd.DataFrame(rows, columns=["issue", "function", "goal", "tactic", "serves", "why"])
 
-
 # --------------------------------------------------------------------------- the whole analysis
 
 
@@ -452,9 +458,12 @@ class VennResult:
     functions: pd.DataFrame  # one row per function, with status
     overlap: pd.DataFrame  # F x F counts
     centre: pd.DataFrame
-    norms: pd.DataFrame
+    norms: pd.DataFrame  # per norm: count, definition, example
     audiences: pd.DataFrame
+    grid: pd.DataFrame  # norm x audience cells (norm_audience_grid)
     recommendations: pd.DataFrame
+    questions: Findings = field(default_factory=Findings)  # unclassified KPIs to ask about
+    links: pd.DataFrame = field(default_factory=pd.DataFrame)  # objective -> initiative (link_objectives)
     labels: dict = field(default_factory=dict)  # function id -> label
     excluded: int = 0  # initiatives left out by status
 
@@ -463,27 +472,33 @@ class VennResult:
         return dict(zip(self.scores["score"], self.scores["value"]))
 
 
-def initiative_table(initiatives: pd.DataFrame, m: pd.DataFrame, *, ladder: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One row per initiative: functions touched, count, goal, KPI kind (see :func:`kpi_kind`), whether
-    it has business value (goal and measurable KPI), the business metric a vanity KPI should become,
-    norm and level, audience, owner and status."""
-    ladder = tables.load("metric_ladder") if ladder is None else ladder
-    kpi = _text_col(initiatives, "kpi")
-    kinds = kpi_kind(kpi, ladder)
+def initiative_table(initiatives: pd.DataFrame, m: pd.DataFrame, *, vocabulary: pd.DataFrame | None = None,
+                     deliveries: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per initiative: functions touched, count, goal, the KPI with its kind and what it
+    means (:func:`socialkit.kpi.classify`), whether it is measurable value (goal and business KPI),
+    what to ask for instead of a vanity or unclassified KPI, the linked objectives and what they
+    delivered (:func:`delivery`), norms and highest level, audience, owner and status."""
+    kinds = classify_kpis(_text_col(initiatives, "kpi"), vocabulary)
     goal = _text_col(initiatives, "goal")
-    becomes = dict(zip(ladder["metric"].astype(str), ladder.get("becomes", pd.Series(dtype=object))))
+    names = m.index.astype(str)
+    deliveries = delivery(list(names), link_objectives(None, initiatives)) if deliveries is None \
+        else deliveries.set_index("initiative").loc[list(names)].reset_index()
+    ask = [becomes.replace("_", "-") if k == "vanity" else
+           "say whether it is business or vanity (kpi_vocabulary.csv)" if k == "unclassified" else
+           "a business KPI" if k == "missing" else "" for k, becomes in zip(kinds["kpi_kind"], kinds["becomes"])]
     return pd.DataFrame({
-        "initiative": m.index.astype(str),
+        "initiative": names,
         "functions": ["; ".join(m.columns[row]) for row in m.to_numpy()],
         "n_functions": m.sum(axis=1).astype(int).to_numpy(),
         "goal": goal.to_numpy(),
-        "kpi": kpi.to_numpy(),
+        "kpi": kinds["kpi"].to_numpy(),
         "kpi_kind": kinds["kpi_kind"].to_numpy(),
-        "has_value": ((goal != "") & kinds["kpi_kind"].isin(["business", "unlisted"])).to_numpy(),
-        "ask_for": [", ".join(dict.fromkeys(str(becomes.get(x.strip(), "")) for x in met.split(";")
-                                            if pd.notna(becomes.get(x.strip())) and str(becomes.get(x.strip()))))
-                    if k == "vanity" else "" for k, met in zip(kinds["kpi_kind"], kinds["ladder_metric"])],
-        "norm": _text_col(initiatives, "norm").to_numpy(),
+        "kpi_means": kinds["means"].to_numpy(),
+        "measurable": ((goal != "") & (kinds["kpi_kind"] == "business")).to_numpy(),
+        "ask_for": ask,
+        "objectives": deliveries["objectives"].to_numpy(),
+        "delivered": deliveries["delivered"].to_numpy(),
+        "norm": ["; ".join(ns) for ns in norm_lists(initiatives)],
         "norm_level": norm_levels(initiatives).to_numpy(),
         "audience": _text_col(initiatives, "audience").to_numpy(),
         "owner": _text_col(initiatives, "owner").to_numpy(),
@@ -492,32 +507,42 @@ def initiative_table(initiatives: pd.DataFrame, m: pd.DataFrame, *, ladder: pd.D
 
 
 def analyse(initiatives: pd.DataFrame, functions: pd.DataFrame | None = None, *,
-            playbook: pd.DataFrame | None = None, ladder: pd.DataFrame | None = None,
+            objectives: pd.DataFrame | None = None, playbook: pd.DataFrame | None = None,
+            vocabulary: pd.DataFrame | None = None, norms: pd.DataFrame | None = None,
             exclude_status: Iterable[str] = ("retired",),
             thresholds: Mapping[str, Mapping[str, float]] | None = None,
             threshold_table: pd.DataFrame | None = None) -> VennResult:
     """Run the whole Venn model on an initiatives table (see the module docstring for formulas).
 
-    ``functions`` (checked and tidied by :func:`socialkit.functions.functions_table`), ``playbook``,
-    ``ladder`` and ``threshold_table`` default to the kit's editable tables (:mod:`socialkit.tables`);
+    ``objectives`` links objectives to the initiatives that deploy them (its ``initiative`` column)
+    and, with a ``status`` column (the output of :func:`socialkit.metrics.objectives_status`), gives
+    the delivered value; without it delivered value is n/a. ``functions`` (checked and tidied by
+    :func:`socialkit.functions.functions_table`), ``playbook``, ``vocabulary`` (the KPI vocabulary),
+    ``norms`` and ``threshold_table`` default to the kit's editable tables (:mod:`socialkit.tables`);
     ``thresholds`` overrides some minimums (see :func:`classify`). Initiatives whose status is in
     ``exclude_status`` are left out (after every row has been checked).
     """
     functions = functions_table(functions)
     playbook = tables.load("playbook") if playbook is None else playbook
-    ladder = tables.load("metric_ladder") if ladder is None else ladder
+    norms = tables.load("norms") if norms is None else norms
     threshold_table = tables.load("venn_thresholds") if threshold_table is None else threshold_table
     membership(initiatives, functions)  # checks every row, including the ones left out below
+    links = link_objectives(objectives, initiatives)
     kept = select_initiatives(initiatives, exclude_status=exclude_status)
     kept.attrs = dict(initiatives.attrs)
     m = membership(kept, functions)
-    table = initiative_table(kept, m, ladder=ladder)
+    deliveries = delivery([str(n) for n in m.index], links)
+    table = initiative_table(kept, m, vocabulary=vocabulary, deliveries=deliveries)
     ftable = function_status(m, functions)
+    grid = norm_audience_grid(kept, norms)
     n, F = len(m), m.shape[1]
     reached = int((ftable["status"] != "unreached").sum())
     multi = int((table["n_functions"] >= 2).sum())
-    valued = int(table["has_value"].sum())
-    vanity = int((table["kpi_kind"] == "vanity").sum())
+    measurable = int(table["measurable"].sum())
+    kinds = table["kpi_kind"].value_counts()
+    delivered = int((deliveries["delivered"] == "delivered").sum())
+    linked = int((deliveries["n_objectives"] > 0).sum())
+    filled = int((~grid["opportunity"]).sum())
     aud = audience_table(kept)
     kmax = int(table["n_functions"].max()) if n else 0
     measures = {
@@ -527,11 +552,14 @@ def analyse(initiatives: pd.DataFrame, functions: pd.DataFrame | None = None, *,
         "centre_reach": centre_reach(m),
         "silos": float((ftable["status"] == "silo").sum()),
         "unreached": float(F - reached),
-        "value": value(kept, ladder=ladder),
-        "vanity_kpis": vanity / n if n else 0.0,
+        "measurable_value": measurable / n if n else 0.0,
+        "delivered_value": delivered_value(deliveries),
+        "vanity_kpis": kinds.get("vanity", 0) / n if n else 0.0,
+        "unclassified_kpis": kinds.get("unclassified", 0) / n if n else 0.0,
         "norm_depth": norm_depth(kept),
         "highest_norm": float(highest_norm(kept)),
         "audience_reach": audience_reach(kept),
+        "grid_cells": filled / len(grid),
     }
     hn = int(measures["highest_norm"])
     shown = {
@@ -541,12 +569,19 @@ def analyse(initiatives: pd.DataFrame, functions: pd.DataFrame | None = None, *,
         "centre_reach": f"{measures['centre_reach']:.0%} (the centre joins {kmax} of {F} functions)",
         "silos": f"{int(measures['silos'])}: " + (", ".join(ftable.loc[ftable['status'] == 'silo', 'label']) or "none"),
         "unreached": f"{int(measures['unreached'])}: " + (", ".join(ftable.loc[ftable['status'] == 'unreached', 'label']) or "none"),
-        "value": f"{measures['value']:.0%} ({valued} of {n} have a goal and a measurable KPI)",
-        "vanity_kpis": f"{measures['vanity_kpis']:.0%} ({vanity} of {n} measure only vanity metrics)",
+        "measurable_value": f"{measures['measurable_value']:.0%} ({measurable} of {n} have a goal and a business KPI)",
+        "delivered_value": ("n/a (no objective names an initiative: link objectives to initiatives to measure it)"
+                            if not linked else f"{measures['delivered_value']:.0%} ({delivered} of {n} met every "
+                            f"linked business objective; {linked} have linked objectives)"),
+        "vanity_kpis": f"{measures['vanity_kpis']:.0%} ({kinds.get('vanity', 0)} of {n} measure only vanity metrics)",
+        "unclassified_kpis": f"{measures['unclassified_kpis']:.0%} ({kinds.get('unclassified', 0)} of {n} KPIs are "
+                             "not in the vocabulary: not counted as value)",
         "norm_depth": "n/a" if np.isnan(measures["norm_depth"]) else f"{measures['norm_depth']:.2f} of 4",
         "highest_norm": f"{hn}" + (f" ({NORMS[hn - 1].replace('_', ' ')})" if hn else " (no norm given)"),
         "audience_reach": f"{measures['audience_reach']:.0%} ("
                           + (", ".join(aud.loc[aud['reached'], 'audience']) or "none") + ")",
+        "grid_cells": f"{filled} of {len(grid)} norm x audience cells ({len(grid) - filled} "
+                      f"{'opportunity' if len(grid) - filled == 1 else 'opportunities'})",
     }
     formula = {
         "initiatives": "N = initiatives analysed",
@@ -555,20 +590,25 @@ def analyse(initiatives: pd.DataFrame, functions: pd.DataFrame | None = None, *,
         "centre_reach": "max functions of one initiative / F",
         "silos": "functions reached only by single-function initiatives",
         "unreached": "functions with no initiative",
-        "value": "initiatives with a goal and a measurable KPI / N",
+        "measurable_value": "initiatives with a goal and a business KPI / N (used by the classification)",
+        "delivered_value": "initiatives whose linked business objectives are all met / N",
         "vanity_kpis": "initiatives whose KPI names only vanity metrics / N",
-        "norm_depth": "mean norm level (content 1 ... collective intelligence 4)",
+        "unclassified_kpis": "initiatives whose KPI the vocabulary does not know / N",
+        "norm_depth": "mean highest norm level (content 1 ... collective intelligence 4)",
         "highest_norm": "max norm level reached",
         "audience_reach": "audiences reached / 3",
+        "grid_cells": "norm x audience cells with an initiative / 12",
     }
     scores = pd.DataFrame({"score": list(measures), "value": list(measures.values()),
                            "shown": [shown[k] for k in measures], "formula": [formula[k] for k in measures]})
     label, reasons = classify(measures, thresholds=thresholds, threshold_table=threshold_table)
     return VennResult(
         classification=label, scores=scores, reasons=reasons, initiatives=table, membership=m,
-        functions=ftable, overlap=overlap_matrix(m), centre=centre(m), norms=norm_table(kept), audiences=aud,
-        recommendations=recommendations(ftable, table, playbook),
-        labels=function_labels(functions), excluded=len(initiatives) - n)
+        functions=ftable, overlap=overlap_matrix(m), centre=centre(m), norms=norm_table(kept, norms), audiences=aud,
+        grid=grid, recommendations=recommendations(ftable, table, playbook),
+        questions=kpi_questions(table.set_index("initiative")[["kpi", "kpi_kind"]].reset_index(drop=True),
+                                who=table["initiative"]),
+        links=links, labels=function_labels(functions), excluded=len(initiatives) - n)
 
 
 def summary(result: VennResult) -> Markdown:
@@ -577,29 +617,72 @@ def summary(result: VennResult) -> Markdown:
     ms = result.measures
     nxt = {"social media desk": "coordinated", "coordinated": "social business"}.get(result.classification)
     unmet = result.reasons[(result.reasons["class"] == nxt) & ~result.reasons["met"]]
-    text = (f"Classification: **{result.classification}**. Social reaches {ms['scope']:.0%} of the business "
-            f"functions; {ms['integration']:.0%} of initiatives join two or more functions and "
-            f"{ms['value']:.0%} have a goal with a measurable KPI.")
+    delivered = ("delivered value is not measured (no objective is linked to an initiative)"
+                 if np.isnan(ms["delivered_value"]) else
+                 f"{ms['delivered_value']:.0%} delivered it (every linked business objective met)")
+    text = (f"Classification: **{result.classification}** (on measurable value). Social reaches {ms['scope']:.0%} "
+            f"of the business functions; {ms['integration']:.0%} of initiatives join two or more functions; "
+            f"{ms['measurable_value']:.0%} have a goal with a business KPI and {delivered}.")
     if nxt and not unmet.empty:
         text += f" To become {nxt}: " + "; ".join(unmet["reason"].str.split(":").str[0]) + "."
     return Markdown(text)
 
 
-def compare(initiatives_by_brand: Mapping[str, pd.DataFrame], functions: pd.DataFrame | None = None,
-            **options: Any) -> pd.DataFrame:
+def opportunities(result: VennResult) -> Findings:
+    """The empty cells of the norm x audience grid, one line per norm, as opportunities."""
+    out = Findings(empty="_Every norm reaches every audience._")
+    empty = result.grid[result.grid["opportunity"]]
+    for label, grp in empty.groupby("label", sort=False):
+        out.add(f"{label} with {join_and(grp['audience'])}: no initiative yet", kind="step")
+    return out
+
+
+def compare(initiatives_by_brand: Mapping[str, pd.DataFrame], functions: pd.DataFrame | None = None, *,
+            objectives_by_brand: Mapping[str, pd.DataFrame] | None = None, **options: Any) -> pd.DataFrame:
     """Scores of several organisations side by side (one row each): ``brand``, ``initiatives``,
-    ``scope``, ``integration``, ``value``, ``audience_reach``, ``highest_norm``, ``classification``.
-    ``options`` are passed to :func:`analyse`."""
+    ``scope``, ``integration``, ``measurable_value``, ``delivered_value`` (n/a without objectives),
+    ``audience_reach``, ``highest_norm``, ``classification``. ``objectives_by_brand`` gives each
+    brand's objectives with their status; ``options`` are passed to :func:`analyse`."""
     rows = []
     for brand, df in initiatives_by_brand.items():
-        res = analyse(df, functions, **options)
+        res = analyse(df, functions, objectives=(objectives_by_brand or {}).get(brand), **options)
         ms = res.measures
         rows.append({"brand": brand, "initiatives": int(ms["initiatives"]), "scope": ms["scope"],
-                     "integration": ms["integration"], "value": ms["value"],
-                     "audience_reach": ms["audience_reach"], "highest_norm": int(ms["highest_norm"]),
-                     "classification": res.classification})
-    return pd.DataFrame(rows, columns=["brand", "initiatives", "scope", "integration", "value", "audience_reach",
-                                       "highest_norm", "classification"])
+                     "integration": ms["integration"], "measurable_value": ms["measurable_value"],
+                     "delivered_value": ms["delivered_value"], "audience_reach": ms["audience_reach"],
+                     "highest_norm": int(ms["highest_norm"]), "classification": res.classification})
+    return pd.DataFrame(rows, columns=["brand", "initiatives", "scope", "integration", "measurable_value",
+                                       "delivered_value", "audience_reach", "highest_norm", "classification"])
+
+
+def assumptions(*, threshold_table: pd.DataFrame | None = None, functions: pd.DataFrame | None = None,
+                playbook: pd.DataFrame | None = None) -> Findings:
+    """The assumptions the Venn model's numbers rest on (for a report's notes): the classification
+    thresholds, the kit's own functions, the playbook's function mapping, the value rules and the KPI
+    vocabulary terms the kit classified itself (docs/model.md)."""
+    thresholds = tables.load("venn_thresholds") if threshold_table is None else threshold_table
+    functions = functions_table(functions)
+    playbook = tables.load("playbook") if playbook is None else playbook
+    out = Findings()
+    for level, grp in thresholds.groupby("class", sort=False):
+        rules = join_and(f"{c.replace('_', ' ')} >= {m:g}" if c == "highest_norm" else f"{c.replace('_', ' ')} >= {m:.0%}"
+                         for c, m in zip(grp["criterion"], grp["minimum"]))
+        out.add(f"Class \"{level}\" needs {rules} (venn_thresholds.csv, kit assumption).", kind="assumption")
+    for table, what in ((functions, "function"), (playbook, "goal_id")):
+        src = table["source"] if "source" in table.columns else pd.Series("", index=table.index)
+        own = table.loc[src.fillna("").str.contains(KIT_ASSUMPTION, case=False), what].tolist()
+        if own and what == "function":
+            out.add(f"The function{'s' if len(own) > 1 else ''} {join_and(own)} {'are' if len(own) > 1 else 'is'} the "
+                    "kit's addition to the essay's business functions (functions.csv).", kind="assumption")
+        elif own:
+            out.add("Which business functions each playbook tactic serves is the kit's reading of the essay "
+                    "(playbook.csv).", kind="assumption")
+    out.add("Norm levels rise from user-generated content (1) to collective intelligence (4), in the essay's order; "
+            "an initiative counts at its highest norm.", kind="assumption")
+    out.add("Delivered value counts an initiative only when every objective on a business result linked to it is "
+            "met; an objective that is close or not measured does not count, nor one on a vanity number (kit "
+            "assumption).", kind="assumption")
+    return out.extend(kpi_assumptions())
 
 
 # --------------------------------------------------------------------------- regions and combinations

@@ -1,4 +1,5 @@
-"""Depth questionnaire scoring, readiness caps, presence/platform/purpose, charts, samples and panel."""
+"""Depth questionnaire scoring, readiness caps, assumptions, charts, samples and panel (presence /
+platform / purpose are scored apart, in tests/test_practices.py)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,6 @@ QUESTIONS = pd.DataFrame({
     "question": ["Q1", "Q2", "Q3", "Q4", "Q5", "Q6"],
     "level": ["findable", "findable", "recommendable", "recommendable", "transparent", "collaborative"],
     "scale": ["yes_no", "1-5", "1-5", "yes_no", "yes_no", "1-5"],
-    "practice": ["presence", "platform", "platform", "purpose", "purpose", "purpose"],
     "weight": [1, 1, 2, 1, 1, 1],
     "text": ["q1", "q2", "q3", "q4", "q5", "q6"],
 })
@@ -93,15 +93,17 @@ def test_overall_is_the_deepest_level_at_least_half_the_functions_reach(orders, 
     assert o["n_social_business"] == sum(x >= 3 for x in orders)
 
 
-def test_practices_presence_platform_purpose():
-    p = depth.practices(answers(marketing=MARKETING, sales=SALES), questions=QUESTIONS).set_index("practice")
-    assert p.loc["presence", "score"] == 1.0
-    # platform: marketing (0.5 + 2*0.75)/3, sales (1 + 2*0.5)/3
-    assert p.loc["platform", "score"] == pytest.approx(((0.5 + 1.5) / 3 + (1 + 1) / 3) / 2)
-    # purpose: marketing (0 + 1 + 1)/3, sales (1 + 0 + 0)/3 -> mean 0.5 < 0.6
-    assert p.loc["purpose", "score"] == pytest.approx(0.5)
-    assert p["practised"].to_dict() == {"presence": True, "platform": True, "purpose": False}
-    assert p.loc["purpose", "functions_practising"] == 1
+def test_assumptions_name_the_kits_own_numbers():
+    notes = depth.assumptions()
+    texts = " ".join(f.text for f in notes)
+    assert all(f.kind == "assumption" for f in notes)
+    assert "at least 60%" in texts and "at least half of its assessed functions" in texts
+    assert "Readiness business model caps depth by score band (from 0%: recommendable; from 30%: transparent; " \
+           "from 70%: collaborative)" in texts
+    lower = tables.load("depth_levels").assign(pass_score=0.5)
+    assert "at least 50%" in depth.assumptions(levels=lower)[0].text
+    assert "Practises" not in depth.findings_markdown(depth.assess(answers(marketing=MARKETING, sales=SALES),
+                                                                    readiness(), questions=QUESTIONS)).markdown()
 
 
 # --------------------------------------------------------------------------- readiness and caps
@@ -309,10 +311,10 @@ def test_blank_templates_hold_every_question():
 # --------------------------------------------------------------------------- shipped tables
 
 
-def test_shipped_questionnaires_cover_every_level_factor_and_practice():
+def test_shipped_questionnaires_cover_every_level_and_factor():
     q, rq = tables.load("depth_questions"), tables.load("readiness_questions")
     assert set(q["level"]) == set(tables.load("depth_levels")["level"])
-    assert set(q["practice"]) == set(tables.load("depth_practices")["practice"])
+    assert "practice" not in q.columns  # presence / platform / purpose have their own questionnaire
     assert set(rq["factor"]) == set(tables.load("readiness_factors")["factor"])
     caps = tables.load("readiness_caps")
     assert set(caps["max_level"]) <= set(depth.level_names())
@@ -392,7 +394,6 @@ def test_charts_are_values_with_the_expected_fields():
     rspec = depth_charts.readiness_chart(res.readiness).to_dict()
     assert rspec["layer"][0]["encoding"]["color"]["field"] == "cap"
     assert len(depth_charts.level_heatmap(res.levels).to_dict()["layer"]) == 2
-    assert depth_charts.practice_chart(res.practices).to_dict()["layer"][1]["mark"]["type"] == "tick"
 
 
 def test_chart_colours_come_from_the_theme():

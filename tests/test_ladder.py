@@ -122,3 +122,10 @@ def test_segments_keep_their_id_column_and_facts():
     got = ladder.place_segments(seg, id_column="segment")
     assert list(got.columns[:2]) == ["segment", "stage"] and set(ladder.FACTS) <= set(got.columns)
     assert got.loc[0, "stage"] == "farm"
+
+
+def test_assumptions_name_the_facts_each_stage_requires_and_the_share_threshold():
+    notes = ladder.assumptions(threshold=0.6)
+    assert all(f.kind == "assumption" for f in notes)
+    assert "Fish store: opt-in" in notes[0].text and "Ocean fishing: nothing" in notes[0].text
+    assert "at least 60% of the segment" in notes[1].text

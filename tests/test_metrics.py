@@ -515,11 +515,15 @@ def test_sample_posts_are_deterministic_and_valid():
         b = posts_samples.generate(brand, rng_for(brand, "posts"))
         assert to_csv_text(a["posts.csv"]) == to_csv_text(b["posts.csv"])
         posts = io.validate(a["posts.csv"], "posts")
-        io.validate(a["objectives.csv"], "objectives")
+        objectives = io.validate(a["objectives.csv"], "objectives")
+        assert objectives["initiative"].notna().sum() >= 3 and objectives["initiative"].isna().sum() == 1
         assert posts.groupby("channel").size().size >= 4
         months = pd.to_datetime(posts["date"]).dt.to_period("M").nunique()
         assert months >= 12
-        assert set(a) == set(posts_samples.COLUMNS)
+        assert set(a) <= set(posts_samples.COLUMNS) and {"posts.csv", "objectives.csv"} <= set(a)
+        if "trust.csv" in a:  # two of the three brands measure trust
+            assert io.validate(a["trust.csv"], "trust")["period"].nunique() == 5
+    assert sum("trust.csv" in posts_samples.generate(b, rng_for(b, "posts")) for b in BRANDS) == 2
 
 
 def test_committed_samples_match_the_generator():

@@ -27,6 +27,10 @@ def test_default_brand_is_the_deepest_b2c_retailer(execute_notebook):
     assert "Overall the organisation is doing **social business**" in text
     assert "No readiness factor caps" in text
     assert "Personal trip planner" in text and "Fish bowl" in text
+    # presence, platform and purpose in their own terms, and the notes
+    assert "Purpose (social market leadership): practised" in text and "covers 5 of 6 (PR1); missing Strava" in text
+    assert any("Presence, platform, purpose" in s for s in svg_outputs(nb))
+    assert "pass score, kit assumption" in text and "depth_practices.csv, kit assumption" in text
 
 
 def test_b2b_brand_is_limited_by_leadership(execute_notebook):
@@ -36,6 +40,7 @@ def test_b2b_brand_is_limited_by_leadership(execute_notebook):
     assert "Leadership engagement caps you at recommendable" in text
     assert "Business model caps" not in text
     assert "beyond readiness" in text
+    assert "Purpose (social market leadership): not yet practised" in text and "weakest: PU1" in text
 
 
 def test_memorials_with_explicit_paths_and_column_map_show_a_business_model_cap(execute_notebook, tmp_path):
@@ -48,10 +53,13 @@ def test_memorials_with_explicit_paths_and_column_map_show_a_business_model_cap(
                           programmes_path=str(sample_path(brand, "programmes")),
                           column_map={"assessment": {"Department": "function"}})
     svgs = svg_outputs(nb)
-    assert len(svgs) >= 5 and all(s.lstrip().startswith("<svg") for s in svgs)
+    assert len(svgs) == 4 and all(s.lstrip().startswith("<svg") for s in svgs)  # no practices answers: no chart
+    assert not any("Presence, platform, purpose" in s for s in svgs)
     text = text_outputs(nb)
     assert "Business model caps you at transparent" in text
     assert "Online design consultation" in text
+    # the brand's practices answers are not taken for someone else's assessment: the blank questionnaire instead
+    assert "Presence (social networking)" not in text and "PR1" in text and "Networks where the people" in text
     # no JavaScript or CDN in the outputs of a report run
     assert "cdn.jsdelivr" not in json.dumps(nb)
 
@@ -59,3 +67,9 @@ def test_memorials_with_explicit_paths_and_column_map_show_a_business_model_cap(
 def test_a_flat_column_map_is_refused_because_the_notebook_reads_three_inputs(execute_notebook):
     with pytest.raises(papermill.PapermillExecutionError, match="must map each input kind"):
         execute_notebook(NOTEBOOK, column_map={"Department": "function"})
+
+
+def test_evergreen_practises_none_of_the_three(execute_notebook):
+    text = text_outputs(execute_notebook(NOTEBOOK, brand="evergreen_memorials"))
+    for practice in ("Presence (social networking)", "Platform (social media)", "Purpose (social market leadership)"):
+        assert f"{practice}: not yet practised" in text

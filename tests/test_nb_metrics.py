@@ -34,7 +34,8 @@ def test_notebook_is_committed_clean_with_documented_parameters():
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
     assert all("def " not in c.source and "class " not in c.source for c in nb.cells if c.cell_type == "code")
     params = notebook_parameters(NB)
-    assert {"brand", "posts_path", "objectives_path", "column_map", "interactive", "channel"} <= set(params)
+    assert {"brand", "posts_path", "objectives_path", "initiatives_path", "trust_path", "column_map", "interactive",
+            "channel"} <= set(params)
     assert all(p.help for p in params.values())
 
 
@@ -47,6 +48,11 @@ def test_default_brand(execute_notebook):
     assert "Trend:" in text and "Trend skipped" not in text
     assert "predict value" in text
     assert "Lift Instagram engagement" in text
+    # the loop closed: objective -> initiative, improve steps, trust, and the notes
+    assert "Next: Trail community forum meets" in text and "re-aim" in text and "Name the initiative" in text
+    assert "Trust: NPS 47 in 2026-Q1" in text and "Trust is not measured" not in text
+    assert any("Trust, measured for the organisation" in s for s in svg_outputs(nb))
+    assert "within 10% of its target" in text
     assert len(svg_outputs(nb)) >= 10
 
 
@@ -57,6 +63,8 @@ def test_memorials_brand(execute_notebook):
     assert "Sparse outcome: orders" in text
     assert "posts had zero reach" in text
     assert "Families joining the remembrance group: not measured" in text
+    assert "Trust is not measured" in text and "Nobody measures trust" not in text
+    assert "Replies to Google reviews is behind" in text and "1:1 real-time customer service" in text
     assert len(svg_outputs(nb)) >= 10
 
 
@@ -68,6 +76,8 @@ def test_explicit_paths(execute_notebook):
     text = text_outputs(nb)
     assert "Conversations on LinkedIn" in text
     assert "On linkedin, comments" in text
+    # explicit posts and objectives: the sample initiatives are not assumed, the step says so
+    assert "read the initiatives file too (initiatives_path)" in text
 
 
 @pytest.mark.notebook

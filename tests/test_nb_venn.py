@@ -29,7 +29,19 @@ def _svgs(nb) -> dict[str, str]:
             found["heatmap"] = svg
         elif "Scope vs value" in svg:
             found["quadrant"] = svg
+        elif "Norms x audiences" in svg:
+            found["grid"] = svg
     return found
+
+
+def _html_table(html: str) -> pd.DataFrame:
+    """The cells of a DataFrame's HTML output (header row and body rows; the index column dropped)."""
+    import re
+
+    head = re.findall(r"<th>(.*?)</th>", re.search(r"<thead>(.*?)</thead>", html, re.S).group(1), re.S)
+    rows = [re.findall(r"<td>(.*?)</td>", row, re.S) for row in re.findall(r"<tr>(.*?)</tr>",
+                                                                           html.split("<tbody>")[1], re.S)]
+    return pd.DataFrame(rows, columns=[h for h in head if h][-len(rows[0]):])
 
 
 def test_sample_brands_are_the_three_planted_ones():
@@ -46,11 +58,19 @@ def test_notebook_runs_for_every_sample_brand(execute_notebook, brand):
     assert "threshold" in text and "reason" in text
     assert "tactic" in text and "serves" in text
     charts = _svgs(nb)
-    assert {"venn", "upset", "heatmap", "quadrant"} <= set(charts)
+    assert {"venn", "upset", "heatmap", "quadrant", "grid"} <= set(charts)
     assert charts["venn"].count("aria-roledescription=\"circle\"") == 3
     assert "Customer service (" in charts["venn"]
     for other in EXPECTED:
         assert other in charts["quadrant"]  # every sample brand on the scope-vs-value quadrant
+    assert "measurable value" in charts["quadrant"]  # the quadrant says which value it uses
+    # value in two parts, the norm x audience grid with definitions, the loop and the notes
+    assert "measurable_value" in text and "delivered_value" in text and "linked business objective" in text
+    assert "User-generated content" in text and "Collective intelligence" in text and "definition" in text
+    assert "opportunity" in charts["grid"]
+    assert "recommendation" in text and "Name the initiative that deploys" in text  # improve, and one unlinked
+    assert "delivered" in text and "objectives" in text
+    assert "venn_thresholds.csv, kit assumption" in text
     assert not any(o.get("output_type") == "error" for c in nb.cells for o in c.get("outputs", []))
 
 
@@ -76,10 +96,29 @@ def test_notebook_runs_on_an_explicit_file_with_custom_functions(execute_noteboo
     text = text_outputs(nb)
     assert "Launch community" in text and "75% (3 of 4 functions)" in text  # ideas is unreached
     assert "goal without a tactic" in text
+    assert "n/a (no objective names an initiative" in text  # own initiatives: no sample objectives
+    assert "Name the initiative" not in text
     charts = _svgs(nb)
     assert {"venn", "upset"} <= set(charts) and "quadrant" not in charts  # [] skips the comparison
     assert charts["venn"].count("aria-roledescription=\"circle\"") == 2
     assert "Shop (2)" in charts["venn"]
+
+
+def test_notebook_classifies_the_issue_kpis_and_asks_about_the_unknown_one(execute_notebook, tmp_path):
+    kpis = ["engagement rate", "CTR", "newsletter subscribers", "YouTube channel subscribers", "qualified leads",
+            "brand love"]
+    initiatives = pd.DataFrame({"initiative": [f"Initiative {i}" for i in range(6)],
+                                "functions": ["marketing; sales"] * 6, "goal": ["prove thought leadership"] * 6,
+                                "kpi": kpis, "audience": ["customers"] * 6, "norm": ["content"] * 6})
+    path = tmp_path / "kpis.csv"
+    initiatives.to_csv(path, index=False)
+    nb = execute_notebook(NOTEBOOK, initiatives_path=str(path), compare_brands=[])
+    table = [c for c in nb.cells if c.cell_type == "code" and c.source.strip() == "result.initiatives"][0]
+    frame = _html_table(table.outputs[0]["data"]["text/html"])
+    assert frame["kpi_kind"].tolist() == ["vanity", "vanity", "business", "vanity", "business", "unclassified"]
+    assert frame["kpi_means"].tolist() == ["engagement", "engagement", "opt-in", "followers", "leads", ""]
+    assert 'Is "brand love" a business result or a vanity number?' in text_outputs(nb)
+    assert "33% (2 of 6 have a goal and a business KPI)" in text_outputs(nb)
 
 
 def test_notebook_stops_with_a_clear_error_for_an_unknown_function(execute_notebook, tmp_path):
@@ -103,8 +142,8 @@ def test_notebook_is_committed_clean_with_documented_parameters():
     assert not any(line.lstrip().startswith(("def ", "class ")) for c in nb.cells if c.cell_type == "code"
                    for line in c.source.splitlines())
     params = notebook_parameters(NOTEBOOK)
-    assert {"brand", "initiatives_path", "functions_path", "column_map", "venn_functions", "compare_brands",
-            "interactive"} <= set(params)
+    assert {"brand", "initiatives_path", "functions_path", "objectives_path", "posts_path", "trust_path",
+            "column_map", "venn_functions", "compare_brands", "interactive"} <= set(params)
     assert all(p.help for p in params.values())
     assert params["venn_functions"].default == ["marketing", "sales", "customer_service"]
 

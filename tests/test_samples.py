@@ -10,7 +10,7 @@ from socialkit.samples import BRANDS, generate
 
 def test_regenerating_reproduces_every_file_byte_for_byte(tmp_path):
     written = generate(tmp_path)
-    assert len(written) >= 1 + 9 * len(BRANDS)
+    assert len(written) >= 1 + 10 * len(BRANDS)
     for path in written:
         rel = path.relative_to(tmp_path)
         assert filecmp.cmp(path, SAMPLES_DIR / rel, shallow=False), f"{rel} differs from the generator's output"
@@ -32,8 +32,10 @@ def test_sample_sizes_and_contracts():
         assert posts["channel"].nunique() >= 4
         months = posts["date"].dt.to_period("M").nunique()
         assert months >= 12
-        for kind in ("initiatives", "assessment", "readiness", "programmes", "objectives"):
+        for kind in ("initiatives", "assessment", "readiness", "programmes", "objectives", "practices"):
             io.load(SAMPLES_DIR / brand / f"{kind}.csv", kind)
+        if (SAMPLES_DIR / brand / "trust.csv").exists():  # optional: not every organisation measures trust
+            io.load(SAMPLES_DIR / brand / "trust.csv", "trust")
         truth = io.read_table(SAMPLES_DIR / brand / "audience_truth.csv")
         assert set(truth["respondent_id"]) == set(audience["respondent_id"])
 

@@ -21,7 +21,7 @@ def test_initiatives_contract():
         io.validate(bad, "initiatives", source="inits.csv")
     text = str(err.value)
     assert "inits.csv" in text and "'initiative': values must be unique" in text
-    assert "'norm': values must be one of" in text and "gossip" in text
+    assert "'norm': must name only content" in text and "gossip" in text
     assert "'audience': must name only customers, partners, employees" in text and "line 3" in text
 
 

@@ -2,34 +2,61 @@
 
 import pytest
 
-from socialkit import compare, config, io
-from socialkit.summary import executive_summary
+from socialkit import compare, config, io, params
+from socialkit.summary import AREAS, executive_summary
 
 
 def _inputs(brand):
     load = lambda kind: io.load(config.sample_path(brand, kind), kind)  # noqa: E731
+    optional = {kind: params.linked_path({"brand": brand}, kind) for kind in ("practices", "trust")}
     return dict(initiatives=load("initiatives"), assessment=load("assessment"), readiness=load("readiness"),
                 audience=io.read_table(config.sample_path(brand, "audience")),
-                posts=io.load(config.sample_path(brand, "posts"), "posts", defaults={"channel": "all channels"}))
+                posts=io.load(config.sample_path(brand, "posts"), "posts", defaults={"channel": "all channels"}),
+                objectives=load("objectives"),
+                **{kind: io.load(path, kind) if path else None for kind, path in optional.items()})
 
 
 def test_memorials_summary_names_the_business_model_cap_and_the_desk():
     s = executive_summary(**_inputs("evergreen_memorials"))
     head = dict(zip(s.headline["measure"], s.headline["value"]))
-    assert head["classification"] == "social media desk"
+    assert head["classification (on measurable value)"] == "social media desk"
+    assert head["measurable value (goal + business KPI)"] == "9%"
+    assert head["delivered value (linked business objectives met)"] == "0%"
+    assert head["norm x audience cells with an initiative"] == "2 of 12"
+    assert head["purpose"] == "not yet (12%)" and head["objectives met"] == "0 of 4"
     assert head["segments"] == "3"
     depth = s.findings.where(area="Relationship depth")[0].text
     assert depth.startswith("Business model caps you at transparent")
-    assert {f.area for f in s.next_steps} == {"Business functions", "Relationship depth", "Audience", "Measurement"}
-    assert not s.notes and s.notes.markdown() == "All four analyses ran on the inputs given."
+    assert {f.area for f in s.next_steps} == set(AREAS)
+    steps = s.next_steps.markdown()
+    assert 'Is "brand love" a business result or a vanity number?' in steps  # asked, not counted
+    assert "Replies to Google reviews is behind on \"Enquiries from social\"" in steps  # the improve step
+    assert "Purpose (social market leadership): start with PU1" in steps
+    # no trust file: one line in the notes, not a headline finding
+    assert not any("trust" in f.text.lower() for f in s.findings)
+    assert [f.text for f in s.notes] == [n.text for n in s.notes if n.text.startswith("Trust is not measured")]
+    assert len(s.notes) == 1
+    assumed = " ".join(f.text for f in s.assumptions)
+    assert "venn_thresholds.csv, kit assumption" in assumed and "pass score" in assumed
+    assert "depth_practices.csv, kit assumption" in assumed and "within 10% of its target" in assumed
+
+
+def test_a_brand_with_trust_reports_it_as_a_finding():
+    s = executive_summary(**_inputs("summit_outfitters"))
+    assert "Trust: NPS 47 in 2026-Q1." in [f.text for f in s.findings.where(area="Measurement")]
+    assert not any("Trust" in f.text for f in s.notes)
+    assert (s.improvements["action"] == "link").sum() == 1 and "Customers recommend us" in set(s.objectives["objective"])
 
 
 def test_partial_inputs_become_notes_not_errors():
     s = executive_summary(initiatives=_inputs("northbridge_advisory")["initiatives"])
     assert {f.area for f in s.findings} == {"Business functions"}
-    assert len(s.notes) == 3 and "audience survey" in s.notes
+    assert len(s.notes) == 4 and "audience survey" in s.notes and "presence / platform / purpose" in s.notes
     text = s.findings.markdown()
     assert text.startswith("**Business functions**") and "coordinated" in text
+    assert "delivered value is not measured" in text
+    objectives_only = executive_summary(objectives=_inputs("northbridge_advisory")["objectives"])
+    assert "Objectives were given without posts" in objectives_only.notes
 
 
 def test_brand_comparison_sections_are_escaped_tables_and_svg():
@@ -41,13 +68,22 @@ def test_brand_comparison_sections_are_escaped_tables_and_svg():
 
 
 @pytest.mark.notebook
-@pytest.mark.parametrize("brand", ["summit_outfitters", "evergreen_memorials"])
+@pytest.mark.parametrize("brand", ["summit_outfitters", "northbridge_advisory", "evergreen_memorials"])
 def test_stakeholder_notebook_runs(execute_notebook, brand):
     from conftest import svg_outputs, text_outputs
 
     nb = execute_notebook("05_stakeholder_report", brand=brand)
-    assert len(svg_outputs(nb)) == 4
+    assert len(svg_outputs(nb)) == 6
     text = text_outputs(nb)
     assert "Business functions" in text and "Measurement" in text and "Audience" in text
+    # the norm x audience grid, presence / platform / purpose, the objective -> initiative link and improve steps
+    assert "Collective intelligence" in text and "opportunity" in text
+    assert "Purpose (social market leadership)" in text and "Presence (social networking)" in text
+    assert "recommendation" in text and "initiative" in text
+    assert "Name the initiative that deploys" in text  # every brand has one unlinked objective
+    assert "venn_thresholds.csv, kit assumption" in text  # the notes list the assumptions
     if brand == "evergreen_memorials":
         assert "social media desk" in text and "Business model caps you at transparent" in text
+        assert "Trust is not measured" in text
+    if brand == "summit_outfitters":
+        assert "Trail community forum meets" in text and "Trust: NPS 47" in text

@@ -19,23 +19,26 @@ from socialkit.samples import initiatives as sample_initiatives
 #
 # F = 5 functions. Six initiatives are analysed (the retired "Old forum" is left out by default):
 #
-#   initiative   functions                 k  goal  KPI            kind      value  norm (level)  audience
-#   Blog         marketing                 1  yes   followers      vanity    no     content 1      customers
-#   Webinars     marketing, sales          2  yes   registrations  business  yes    collab. 2      customers
-#   Alumni       marketing, sales, hr      3  yes   response time unlisted  yes    community 3    employees
-#   Jobs page    hr                        1  no    hires          business  no     content 1      employees
-#   Idea box     (none)                    0  yes   -              missing   no     -              -
-#   Press notes  pr                        1  yes   mentions       vanity    no     content 1      customers
+#   initiative   functions                 k  goal  KPI            kind          measurable  norm (level)  audience
+#   Blog         marketing                 1  yes   followers      vanity        no          content 1     customers
+#   Webinars     marketing, sales          2  yes   registrations  business      yes         collab. 2     customers
+#   Alumni       marketing, sales, hr      3  yes   response time  unclassified  no          community 3   employees
+#   Jobs page    hr                        1  no    hires          business      no          content 1     employees
+#   Idea box     (none)                    0  yes   -              missing       no          -             -
+#   Press notes  pr                        1  yes   mentions       vanity        no          content 1     customers
 #
-#   scope        = reached {marketing, sales, hr, pr} / 5        = 4/5 = 0.8
-#   integration  = #{k >= 2} / N = 2/6                           = 0.3333
-#   centre       = Alumni (k = 3); centre reach = 3/5            = 0.6
-#   silos        = pr (only Press notes, k = 1); unreached = events
-#   value        = {Webinars, Alumni} / 6                        = 0.3333
-#   vanity KPIs  = {Blog, Press notes} / 6                       = 0.3333
-#   norm depth   = (1 + 2 + 3 + 1 + 1) / 5                       = 1.6; highest norm = 3
-#   audiences    = {customers, employees} / 3                    = 0.6667
-#   class        = coordinated (scope 0.8 >= 0.4, integration 0.33 >= 0.25; integration < 0.5)
+#   scope            = reached {marketing, sales, hr, pr} / 5    = 4/5 = 0.8
+#   integration      = #{k >= 2} / N = 2/6                       = 0.3333
+#   centre           = Alumni (k = 3); centre reach = 3/5        = 0.6
+#   silos            = pr (only Press notes, k = 1); unreached = events
+#   measurable value = {Webinars} / 6 ("response time" is not in the KPI vocabulary: not value) = 0.1667
+#   delivered value  = n/a (no objectives)
+#   vanity KPIs      = {Blog, Press notes} / 6                   = 0.3333; unclassified = {Alumni} / 6
+#   norm depth       = (1 + 2 + 3 + 1 + 1) / 5                   = 1.6; highest norm = 3
+#   audiences        = {customers, employees} / 3                = 0.6667
+#   grid cells       = {content x customers, content x employees, collaboration x customers,
+#                       community x employees} / 12              = 4/12
+#   class            = coordinated (scope 0.8 >= 0.4, integration 0.33 >= 0.25; integration < 0.5)
 
 FUNCTIONS = pd.DataFrame({
     "function": ["marketing", "sales", "hr", "pr", "events"],
@@ -78,8 +81,11 @@ def test_every_score_is_pinned_on_the_hand_made_example(result):
     assert ms["integration"] == pytest.approx(2 / 6)
     assert ms["centre_reach"] == pytest.approx(0.6)
     assert ms["silos"] == 1 and ms["unreached"] == 1
-    assert ms["value"] == pytest.approx(2 / 6)
+    assert ms["measurable_value"] == pytest.approx(1 / 6)
+    assert math.isnan(ms["delivered_value"])
     assert ms["vanity_kpis"] == pytest.approx(2 / 6)
+    assert ms["unclassified_kpis"] == pytest.approx(1 / 6)
+    assert ms["grid_cells"] == pytest.approx(4 / 12)
     assert ms["norm_depth"] == pytest.approx(1.6)
     assert ms["highest_norm"] == 3
     assert ms["audience_reach"] == pytest.approx(2 / 3)
@@ -95,7 +101,7 @@ def test_single_score_functions_match_the_formulas():
     assert venn.centre_reach(m) == pytest.approx(0.6)
     assert venn.silos(m) == ["pr"]
     assert venn.unreached(m) == ["events"]
-    assert venn.value(kept) == pytest.approx(1 / 3)
+    assert venn.measurable_value(kept) == pytest.approx(1 / 6)
     assert venn.norm_depth(kept) == pytest.approx(1.6)
     assert venn.highest_norm(kept) == 3
     assert venn.audience_reach(kept) == pytest.approx(2 / 3)
@@ -139,35 +145,34 @@ def test_function_status_table(result):
 
 def test_per_initiative_table_shows_kpi_kind_value_and_business_metric_to_ask_for(result):
     t = result.initiatives.set_index("initiative")
-    assert t["kpi_kind"].to_dict() == {"Blog": "vanity", "Webinars": "business", "Alumni": "unlisted",
+    assert t["kpi_kind"].to_dict() == {"Blog": "vanity", "Webinars": "business", "Alumni": "unclassified",
                                        "Jobs page": "business", "Idea box": "missing", "Press notes": "vanity"}
-    assert t["has_value"].tolist() == [False, True, True, False, False, False]
-    assert t.loc["Blog", "ask_for"] == "opt_ins"  # followers -> relationships (opt-ins)
+    assert t["measurable"].tolist() == [False, True, False, False, False, False]
+    assert t.loc["Blog", "ask_for"] == "opt-ins"  # followers -> relationships (opt-ins)
     assert t.loc["Press notes", "ask_for"] == "orders"  # conversations/mentions -> revenue (orders)
+    assert "kpi_vocabulary.csv" in t.loc["Alumni", "ask_for"]  # an unknown KPI is asked about
+    assert t.loc["Webinars", "kpi_means"] == "opt-in"
+    assert (t["delivered"] == "no objective").all() and (t["objectives"] == "").all()
     assert t.loc["Idea box", "n_functions"] == 0 and t.loc["Idea box", "functions"] == ""
     assert "Old forum" not in t.index
 
 
-@pytest.mark.parametrize("text,kind", [
-    ("followers", "vanity"), ("Follower growth", "vanity"), ("page likes", "vanity"), ("Re-tweets", "vanity"),
-    ("impressions per post", "vanity"), ("subscribers opted in", "business"), ("likes and leads", "business"),
-    ("Demo requests", "business"), ("referral orders", "business"), ("response time", "unlisted"),
-    ("", "missing"), (None, "missing"), (float("nan"), "missing"),
-])
-def test_kpi_kind_reads_the_metric_ladder(text, kind):
-    assert venn.kpi_kind(pd.Series([text], dtype=object))["kpi_kind"].iloc[0] == kind
-
-
-def test_kpi_kind_uses_a_custom_ladder():
-    ladder = pd.DataFrame({"metric": ["nps", "views"], "kind": ["business", "vanity"], "aliases": ["net promoter", "views"]})
-    kinds = venn.kpi_kind(pd.Series(["Net promoter score", "video views", "followers"]), ladder)["kpi_kind"]
-    assert kinds.tolist() == ["business", "vanity", "unlisted"]
+def test_unclassified_kpis_are_asked_about_not_counted(result):
+    questions = result.questions
+    assert len(questions) == 1 and '"response time"' in questions[0].text and "'Alumni'" in questions[0].detail
+    custom = tables.load("kpi_vocabulary")
+    custom = pd.concat([custom, pd.DataFrame({"term": ["response time"], "kind": ["business"], "means": ["service"],
+                                              "becomes": [None], "source": ["kit assumption"]})], ignore_index=True)
+    again = venn.analyse(example(), FUNCTIONS, vocabulary=custom)
+    assert again.measures["measurable_value"] == pytest.approx(2 / 6) and not len(again.questions)
 
 
 def test_norm_and_audience_tables(result):
     assert result.norms.set_index("norm")["initiatives"].to_dict() == {
         "content": 3, "collaboration": 1, "community": 1, "collective_intelligence": 0}
-    assert result.norms["share"].sum() == pytest.approx(1.0)
+    assert result.norms["share"].sum() == pytest.approx(1.0)  # one norm each here
+    assert result.norms.set_index("norm").loc["content", "label"] == "User-generated content"
+    assert result.norms["definition"].str.len().gt(20).all() and result.norms["example"].str.len().gt(20).all()
     assert result.audiences.set_index("audience")["initiatives"].to_dict() == {
         "customers": 3, "partners": 0, "employees": 2}
 
@@ -175,8 +180,9 @@ def test_norm_and_audience_tables(result):
 def test_no_norms_and_no_goal_kpi_columns():
     df = pd.DataFrame({"initiative": ["a", "b"], "functions": ["marketing", "marketing; sales"]})
     res = venn.analyse(df, FUNCTIONS)
-    assert res.measures["value"] == 0.0
+    assert res.measures["measurable_value"] == 0.0
     assert math.isnan(res.measures["norm_depth"]) and res.measures["highest_norm"] == 0
+    assert res.measures["grid_cells"] == 0.0 and res.grid["opportunity"].all()
     assert res.measures["audience_reach"] == 0.0
     assert res.classification == "coordinated"  # scope 2/5 = 0.4, integration 1/2
 
@@ -185,12 +191,12 @@ def test_no_norms_and_no_goal_kpi_columns():
 
 
 def test_classification_boundaries_and_reasons():
-    base = {"scope": 0.4, "integration": 0.25, "value": 0.0, "audience_reach": 0.0, "highest_norm": 1}
+    base = {"scope": 0.4, "integration": 0.25, "measurable_value": 0.0, "audience_reach": 0.0, "highest_norm": 1}
     label, reasons = venn.classify(base)
     assert label == "coordinated"  # thresholds are inclusive
     assert reasons[reasons["class"] == "coordinated"]["met"].all()
     assert venn.classify({**base, "integration": 0.2499})[0] == "social media desk"
-    top = {"scope": 0.7, "integration": 0.5, "value": 0.5, "audience_reach": 2 / 3, "highest_norm": 3}
+    top = {"scope": 0.7, "integration": 0.5, "measurable_value": 0.5, "audience_reach": 2 / 3, "highest_norm": 3}
     assert venn.classify(top)[0] == "social business"
     label, reasons = venn.classify({**top, "highest_norm": 2})
     assert label == "coordinated"
@@ -199,7 +205,7 @@ def test_classification_boundaries_and_reasons():
 
 
 def test_classification_thresholds_can_be_changed_and_are_checked():
-    ms = {"scope": 0.3, "integration": 0.3, "value": 0, "audience_reach": 0, "highest_norm": 1}
+    ms = {"scope": 0.3, "integration": 0.3, "measurable_value": 0, "audience_reach": 0, "highest_norm": 1}
     assert venn.classify(ms)[0] == "social media desk"
     assert venn.classify(ms, thresholds={"coordinated": {"scope": 0.3}})[0] == "coordinated"
     with pytest.raises(ParameterError, match="scope"):
@@ -209,7 +215,7 @@ def test_classification_thresholds_can_be_changed_and_are_checked():
 
 
 def test_classification_takes_a_thresholds_table_and_does_not_reread_the_file(monkeypatch):
-    ms = {"scope": 0.3, "integration": 0.3, "value": 0, "audience_reach": 0, "highest_norm": 1}
+    ms = {"scope": 0.3, "integration": 0.3, "measurable_value": 0, "audience_reach": 0, "highest_norm": 1}
     table = tables.load("venn_thresholds")
     lower = table.assign(minimum=table["minimum"].where(table["class"] != "coordinated", 0.3))
     assert venn.class_thresholds(table=lower)["coordinated"] == {"scope": 0.3, "integration": 0.3}
@@ -476,13 +482,21 @@ def test_compare_and_quadrant_chart():
     comp = venn.compare({"ours": example(), "theirs": other}, FUNCTIONS)
     assert comp["brand"].tolist() == ["ours", "theirs"]
     assert comp["scope"].tolist() == pytest.approx([0.8, 0.2])
-    assert comp["value"].tolist() == pytest.approx([1 / 3, 0.0])
+    assert comp["measurable_value"].tolist() == pytest.approx([1 / 6, 0.0])
+    assert comp["delivered_value"].isna().all()  # no objectives: not measured, not zero
     assert comp["classification"].tolist() == ["coordinated", "social media desk"]
     spec = venn_charts.quadrant_chart(comp).to_dict()
     rules = [layer for layer in spec["layer"] if layer["mark"]["type"] == "rule"]
     assert [_layer_data(spec, r).iloc[0, 0] for r in rules] == [0.7, 0.5]  # social-business scope and value
     points = [layer for layer in spec["layer"] if layer["mark"]["type"] == "circle"][0]
     assert _layer_data(spec, points)["brand"].tolist() == ["ours", "theirs"]
+    assert "measurable value" in points["encoding"]["y"]["title"]
+    delivered = venn_charts.quadrant_chart(comp, value="delivered").to_dict()
+    points = [layer for layer in delivered["layer"] if layer["mark"]["type"] == "circle"][0]
+    assert _layer_data(delivered, points).empty  # neither brand has objectives: nobody is drawn at 0
+    assert "ours, theirs" in delivered["title"]["subtitle"][0]
+    with pytest.raises(ParameterError, match="measurable"):
+        venn_charts.quadrant_chart(comp, value="value")
 
 
 # --------------------------------------------------------------------------- sample brands
@@ -545,3 +559,113 @@ def test_panel_venn_picker_redraws_and_reports_bad_choices():
     assert circles["function"].tolist() == ["marketing", "hr"]
     panel.venn_picker.value = ("marketing",)
     assert panel.venn is None and "2 or 3" in panel.message
+
+
+# --------------------------------------------------------------------------- norms x audiences
+
+
+def grid_example() -> pd.DataFrame:
+    """Several norms and audiences per initiative, named as analysts write them."""
+    return io.validate(pd.DataFrame({
+        "initiative": ["Forum", "Ideas hub", "Photo wall", "Partner panel", "Blog"],
+        "functions": ["marketing", "hr; marketing", "marketing", "sales", "marketing"],
+        "audience": ["customers; employees", "employees", "customers", "partners", None],
+        "norm": ["Community; user-generated content", "collective intelligence", "UGC", "collaboration", "content"],
+    }), "initiatives")
+
+
+def test_grid_places_each_initiative_in_every_cell_of_its_norms_and_audiences():
+    res = venn.analyse(grid_example(), FUNCTIONS)
+    cells = res.grid.set_index(["norm", "audience"])
+    assert len(res.grid) == 12
+    assert cells.loc[("content", "customers"), "names"] == "Forum, Photo wall"
+    assert cells.loc[("content", "employees"), "names"] == "Forum"
+    assert cells.loc[("community", "customers"), "initiatives"] == 1
+    assert cells.loc[("community", "employees"), "initiatives"] == 1
+    assert cells.loc[("collective_intelligence", "employees"), "names"] == "Ideas hub"
+    assert cells.loc[("collaboration", "partners"), "names"] == "Partner panel"
+    assert cells["initiatives"].sum() == 7  # Blog has no audience: it is in no cell
+    assert int((~res.grid["opportunity"]).sum()) == 6 and res.measures["grid_cells"] == pytest.approx(6 / 12)
+    t = res.initiatives.set_index("initiative")
+    assert t.loc["Forum", "norm"] == "content; community" and t.loc["Forum", "norm_level"] == 3
+    assert res.measures["highest_norm"] == 4 and res.measures["norm_depth"] == pytest.approx((3 + 4 + 1 + 2 + 1) / 5)
+    view = venn.grid_view(res.grid)
+    assert list(view.columns) == ["customers", "partners", "employees"]
+    assert view.loc["Community", "partners"] == "opportunity"
+    assert view.loc["User-generated content", "customers"] == "2: Forum, Photo wall"
+    steps = venn.opportunities(res)
+    assert "Collective intelligence with customers and partners: no initiative yet" in [f.text for f in steps]
+
+
+def test_norm_audience_chart_marks_empty_cells():
+    res = venn.analyse(grid_example(), FUNCTIONS)
+    spec = venn_charts.norm_audience_chart(res).to_dict()
+    heat, empty, text = spec["layer"]
+    assert len(_layer_data(spec, heat, spec)) == 12
+    assert len(_layer_data(spec, empty)) == 6  # the opportunities, outlined
+    assert "opportunity" in set(_layer_data(spec, text, spec)["text"])
+
+
+def test_an_unknown_norm_is_refused_with_its_line_and_the_norms_to_use():
+    df = grid_example().assign(norm=["community", "crowd wisdom", "content", "collaboration", None])
+    with pytest.raises(DataValidationError) as info:
+        io.validate(df, "initiatives")
+    msg = str(info.value)
+    assert "'crowd wisdom'" in msg and "line 3" in msg and "collective_intelligence" in msg
+
+
+# --------------------------------------------------------------------------- delivered value
+
+
+def objectives_status_example() -> pd.DataFrame:
+    """Objectives with their status, as metrics.objectives_status returns them."""
+    return pd.DataFrame({
+        "objective": ["Sign-ups", "Leads", "Event leads", "Engagement", "Reach"],
+        "metric": ["opt_ins", "leads", "leads", "engagement_rate_reach", "reach"],
+        "status": ["met", "behind", "met", "met", "not measured"],
+        "initiative": ["webinars", "Alumni; Webinars", "Jobs page", "Blog", " "],
+    })
+
+
+def test_delivered_value_counts_initiatives_whose_business_objectives_are_all_met():
+    res = venn.analyse(example(), FUNCTIONS, objectives=objectives_status_example())
+    t = res.initiatives.set_index("initiative")
+    assert t["delivered"].to_dict() == {
+        "Blog": "vanity objectives only",  # an engagement rate met is not value delivered
+        "Webinars": "partly delivered", "Alumni": "not delivered", "Jobs page": "delivered",
+        "Idea box": "no objective", "Press notes": "no objective"}
+    assert t.loc["Webinars", "objectives"] == "Sign-ups; Leads"
+    assert res.measures["delivered_value"] == pytest.approx(1 / 6)
+    assert "1 of 6 met every linked business objective; 4 have linked objectives" in \
+        res.scores.set_index("score").loc["delivered_value", "shown"]
+    assert res.classification == "coordinated"  # the classification uses measurable value
+    assert list(res.links.columns) == ["objective", "initiative", "status", "metric_kind"] and len(res.links) == 5
+
+
+def test_delivered_value_is_not_measured_without_linked_objectives(result):
+    assert math.isnan(result.measures["delivered_value"])
+    assert result.scores.set_index("score").loc["delivered_value", "shown"].startswith("n/a")
+    assert "delivered value is not measured" in venn.summary(result)
+    unlinked = objectives_status_example().drop(columns="initiative")
+    assert math.isnan(venn.analyse(example(), FUNCTIONS, objectives=unlinked).measures["delivered_value"])
+    label, reasons = venn.classify({**result.measures}, thresholds={"social business": {"delivered_value": 0.1}})
+    row = reasons[reasons["criterion"] == "delivered_value"].iloc[0]
+    assert not row["met"] and row["reason"].startswith("delivered value n/a < 10%")
+
+
+def test_an_objective_naming_an_unknown_initiative_is_refused_with_its_line():
+    objectives = objectives_status_example()
+    objectives.loc[2, "initiative"] = "Jobs pgae"
+    with pytest.raises(DataValidationError) as info:
+        venn.analyse(example(), FUNCTIONS, objectives=objectives)
+    msg = str(info.value)
+    assert "'Event leads'" in msg and "'Jobs pgae'" in msg and "line 4" in msg and "did you mean 'Jobs page'" in msg
+
+
+def test_assumptions_list_the_thresholds_and_the_kits_own_choices():
+    notes = venn.assumptions()
+    texts = [f.text for f in notes]
+    assert all(f.kind == "assumption" for f in notes)
+    assert any("Class \"social business\" needs scope >= 70%" in t and "measurable value >= 50%" in t for t in texts)
+    assert any("product" in t and "kit's addition" in t for t in texts)
+    assert any("engagement rate" in t and "vanity" in t for t in texts)

@@ -1,7 +1,9 @@
 """Charts of relationship depth (:mod:`socialkit.depth`): current vs attainable depth per function,
-readiness factors and their caps, evidence per level, and presence / platform / purpose.
+readiness factors and their caps, evidence per level; and presence / platform / purpose
+(:mod:`socialkit.practices`, scored separately from depth).
 
-Each function takes a table of a :class:`socialkit.depth.DepthAssessment` and returns an Altair chart.
+Each function takes a table of a :class:`socialkit.depth.DepthAssessment` (or of a
+:class:`socialkit.practices.PracticeResult`) and returns an Altair chart.
 """
 
 from __future__ import annotations
@@ -99,8 +101,8 @@ def level_heatmap(levels_scored: pd.DataFrame, functions: pd.DataFrame | None = 
 
 
 def practice_chart(practices_table: pd.DataFrame) -> alt.LayerChart:
-    """Presence, platform and purpose scores (0-100) of ``DepthAssessment.practices``, with each
-    practice's threshold as a tick."""
+    """Presence, platform and purpose scores (0-100) of ``PracticeResult.practices``
+    (:func:`socialkit.practices.score`), with each practice's threshold as a tick."""
     data = practices_table.copy()
     data["score_pct"] = (data["score"] * 100).round(0)
     data["threshold_pct"] = data["threshold"] * 100
@@ -110,7 +112,7 @@ def practice_chart(practices_table: pd.DataFrame) -> alt.LayerChart:
         x=alt.X("score_pct:Q", scale=alt.Scale(domain=[0, 100]), title="Score (0-100)"), y=y,
         color=alt.Color("practised_text:N", title=None, scale=alt.Scale(domain=["practised", "not yet"],
                                                                           range=[GREEN, NEUTRAL])),
-        tooltip=["label", "score_pct", "threshold_pct", "functions_practising"])
+        tooltip=["label", "score_pct", "threshold_pct", "weakest", "weakest_text"])
     tick = alt.Chart(data).mark_tick(color=INK, thickness=2, size=26).encode(x="threshold_pct:Q", y=y)
     return (bars + tick).properties(title="Presence, platform, purpose: which does the organisation practise?",
                                     width=380, height=alt.Step(30))

@@ -1,5 +1,6 @@
 """Charts of vanity to value (:mod:`socialkit.metrics`): ladder coverage, rates, funnel, trend,
-timing, correlation heat map, binned vanity-vs-value scatter and the objectives bullet chart.
+timing, correlation heat map, binned vanity-vs-value scatter, the objectives bullet chart and the
+organisation's trust measures over time.
 
 Each takes the tidy table or result object of a :mod:`socialkit.metrics` function and returns an
 Altair chart; where there is nothing to draw it returns a :func:`~socialkit.charts.message_chart`
@@ -171,6 +172,24 @@ def objectives_chart(status: pd.DataFrame) -> alt.Chart:
     bar = alt.Chart(t).mark_bar(size=8, color=BLUE).encode(
         y=y, x="pct_of_target:Q",
         tooltip=["objective", "metric", "channel", alt.Tooltip("value:Q", format=",.2f"),
-                 alt.Tooltip("target:Q", format=",.2f"), "status", "trend"])
+                 alt.Tooltip("target:Q", format=",.2f"), "status", "trend"]
+        + (["initiative"] if "initiative" in t.columns else []))
     tick = alt.Chart(t).mark_tick(color=INK, thickness=2, size=24).encode(y=y, x=alt.datum(100))
     return alt.layer(back, bar, tick).properties(width=420, title="Objectives: value as % of target")
+
+
+def trust_chart(trust: pd.DataFrame | None) -> alt.Chart:
+    """The organisation's trust measures (a trust file: period, measure, value) per period, one line
+    per measure, each on its own scale (an NPS and a 0-10 survey score do not share an axis)."""
+    if trust is None or trust.empty:
+        return message_chart("No trust file: trust is not measured.", "Trust")
+    series = metrics.ladder.trust_series(trust)
+    long = pd.concat([pd.DataFrame({"measure": s.name, "period": s.index, "value": s.to_numpy(), "order": range(len(s))})
+                      for s in series.values()], ignore_index=True)
+    periods = list(dict.fromkeys(long.sort_values("order", kind="stable")["period"]))
+    return alt.Chart(long).mark_line(point=True, color=BLUE).encode(
+        x=alt.X("period:O", sort=periods, title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)),
+        tooltip=["measure:N", "period:O", "value:Q"]).properties(width=300, height=160).facet(
+        column=alt.Column("measure:N", title=None)).resolve_scale(y="independent").properties(
+        title="Trust, measured for the organisation")

@@ -198,23 +198,32 @@ def overlap_heatmap(data: VennResult | pd.DataFrame, *, labels: Mapping[str, str
     return alt.layer(heat, text).properties(width=360, height=360, title="Overlap: initiatives shared by two functions")
 
 
-def quadrant_chart(comparison: pd.DataFrame, *, thresholds: Mapping[str, Mapping[str, float]] | None = None,
+def quadrant_chart(comparison: pd.DataFrame, *, value: str = "measurable",
+                   thresholds: Mapping[str, Mapping[str, float]] | None = None,
                    threshold_table: pd.DataFrame | None = None) -> alt.LayerChart:
     """Scope (x) vs value (y) of several organisations (rows of :func:`socialkit.venn.compare`), with
-    the social-business thresholds of scope and value (see :func:`socialkit.venn.class_thresholds`)
-    drawn as the quadrant lines."""
+    the social-business thresholds drawn as the quadrant lines (see
+    :func:`socialkit.venn.class_thresholds`). ``value`` says which value the y axis shows:
+    "measurable" (a goal with a business KPI: what the classification uses) or "delivered" (linked
+    business objectives met; organisations without objectives are left off and named in the title)."""
+    if value not in ("measurable", "delivered"):
+        raise ParameterError("value", f"must be 'measurable' or 'delivered'. Got {value!r} instead.", owner="quadrant_chart")
+    column = f"{value}_value"
     rules = class_thresholds(thresholds, table=threshold_table)["social business"]
-    sx, vy = rules.get("scope", 0.7), rules.get("value", 0.5)
-    data = comparison[["brand", "scope", "value", "integration", "classification"]].copy()
+    sx, vy = rules.get("scope", 0.7), rules.get(column, rules.get("measurable_value", 0.5))
+    data = comparison[["brand", "scope", column, "integration", "classification"]].rename(columns={column: "value"})
+    missing = data.loc[data["value"].isna(), "brand"].tolist()
+    data = data.dropna(subset=["value"])
     scale = alt.Scale(domain=[0, 1.05], nice=False)
+    axis_title = ("measurable value: initiatives with a goal + business KPI" if value == "measurable"
+                  else "delivered value: initiatives whose business objectives are met")
     points = alt.Chart(data).mark_circle(size=220, opacity=0.9).encode(
         x=alt.X("scope:Q", scale=scale, axis=alt.Axis(format="%", values=[0, .2, .4, .6, .8, 1]),
                 title="scope: share of functions reached"),
-        y=alt.Y("value:Q", scale=scale, axis=alt.Axis(format="%", values=[0, .2, .4, .6, .8, 1]),
-                title="value: initiatives with goal + measurable KPI"),
+        y=alt.Y("value:Q", scale=scale, axis=alt.Axis(format="%", values=[0, .2, .4, .6, .8, 1]), title=axis_title),
         color=alt.Color("classification:N", scale=alt.Scale(domain=list(CLASSES), range=[BAD, CAUTION, GOOD]),
                         title="class"),
-        tooltip=["brand:N", alt.Tooltip("scope:Q", format=".0%"), alt.Tooltip("value:Q", format=".0%"),
+        tooltip=["brand:N", alt.Tooltip("scope:Q", format=".0%"), alt.Tooltip("value:Q", format=".0%", title=f"{value} value"),
                  alt.Tooltip("integration:Q", format=".0%"), "classification:N"])
     text = points.mark_text(dy=-14, fontSize=11, color=INK).encode(text="brand:N", color=alt.value(INK))
     vline = alt.Chart(pd.DataFrame({"scope": [sx]})).mark_rule(strokeDash=[4, 4], color=RULE).encode(x="scope:Q")
@@ -226,5 +235,34 @@ def quadrant_chart(comparison: pd.DataFrame, *, thresholds: Mapping[str, Mapping
         x="scope:Q", y="value:Q", text="text:N")
     corner_right = alt.Chart(corners[corners["align"] == "right"]).mark_text(align="right", color=MUTED, fontSize=11).encode(
         x="scope:Q", y="value:Q", text="text:N")
-    return alt.layer(vline, hline, corner_left, corner_right, points, text).properties(
-        width=380, height=320, title="Scope vs value")
+    title = alt.Title(f"Scope vs value ({value})", subtitle=(
+        [f"Not shown (no objectives linked to initiatives): {', '.join(missing)}"] if missing else
+        ["The classification uses the measurable value" if value == "measurable" else
+         "Delivered value needs objectives linked to the initiatives"]))
+    return alt.layer(vline, hline, corner_left, corner_right, points, text).properties(width=380, height=320, title=title)
+
+
+def norm_audience_chart(data: VennResult | pd.DataFrame) -> alt.LayerChart:
+    """The norm x audience grid (:func:`socialkit.venn.norm_audience_grid`) as a 4 x 3 heatmap:
+    initiatives per cell, with their names in the tooltip; empty cells are outlined and marked
+    "opportunity"."""
+    grid = data.grid if isinstance(data, VennResult) else data
+    cells = grid.assign(text=[str(n) if n else "opportunity" for n in grid["initiatives"]],
+                        names=grid["names"].where(grid["names"] != "", "no initiative yet"))
+    order = list(dict.fromkeys(cells.sort_values("level")["label"]))
+    base = alt.Chart(cells).encode(
+        x=alt.X("audience:N", sort=list(dict.fromkeys(cells["audience"])), title=None,
+                axis=alt.Axis(orient="top", labelAngle=0, grid=False)),
+        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(grid=False)))
+    heat = base.mark_rect(stroke="white", strokeWidth=2).encode(
+        color=alt.Color("initiatives:Q", scale=alt.Scale(scheme=SEQUENTIAL, domainMin=0), title="initiatives"),
+        tooltip=["label:N", "audience:N", "initiatives:Q", "names:N"])
+    empty = alt.Chart(cells[cells["opportunity"]]).mark_rect(fill=None, stroke=ORANGE, strokeWidth=3,
+                                                              strokeDash=[5, 3]).encode(
+        x=alt.X("audience:N", sort=list(dict.fromkeys(cells["audience"]))), y=alt.Y("label:N", sort=order))
+    text = base.mark_text(fontSize=12).encode(
+        text="text:N", color=alt.condition(alt.datum.initiatives == 0, alt.value(ORANGE), alt.value(INK)))
+    return alt.layer(heat, empty, text).properties(
+        width=alt.Step(120), height=alt.Step(44),
+        title=alt.Title("Norms x audiences: initiatives per cell",
+                        subtitle="Dashed cells: no initiative yet, an opportunity"))

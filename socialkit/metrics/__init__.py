@@ -1,5 +1,5 @@
 """From vanity to value: what an organisation measures, what it should measure, and whether its
-vanity numbers move the business ones (DOMAIN.md section 6).
+vanity numbers move the business ones (essay "Social media ≠ Social business"; docs/model.md).
 
 Input is a posts table (contract :class:`socialkit.schemas.Posts`, read with
 ``socialkit.io.load(path, "posts", defaults={"channel": ...})``): one row per post with vanity
@@ -28,8 +28,8 @@ from __future__ import annotations
 from .correlation import (binned_vanity_value, bootstrap_interval, fisher_interval, spearman, strongest_pair,
                           vanity_value, vanity_value_findings)
 from .ladder import (RUNGS, VANITY_ONLY, assumed_channel, classify_metrics, ladder_coverage, ladder_map,
-                     measurement_findings, measurement_gaps)
-from .objectives import objective_findings, objectives_status, resolve_metric
+                     measurement_findings, measurement_gaps, trust_series, trust_table)
+from .objectives import delivery, improve, link_objectives, objective_findings, objectives_status, resolve_metric
 from .rates import (DIMENSIONS, ENGAGEMENT_ACTIONS, FUNNEL_STAGES, RATES, Rate, basis_column, check_by, check_rates,
                     engagements, funnel, paid_label, post_rates, rate_definitions, rate_notes, rates, rates_summary)
 from .time import MONTHS, PERIODS, WEEKDAYS, TimeBasis, add_period, check_period, gap_findings, missing_periods, time_basis
@@ -39,7 +39,7 @@ __all__ = [
     "DIMENSIONS", "ENGAGEMENT_ACTIONS", "FUNNEL_STAGES", "MONTHS", "PERIODS", "RATES", "RUNGS", "VANITY_ONLY",
     "WEEKDAYS", "Rate", "TimeBasis", "Trends", "add_period", "assumed_channel", "basis_column",
     "binned_vanity_value", "bootstrap_interval", "check_by", "check_period", "check_rates", "classify_metrics",
-    "engagements", "fisher_interval", "gap_findings", "missing_periods", "funnel", "ladder_coverage", "ladder_map", "measurement_findings",
+    "delivery", "engagements", "fisher_interval", "improve", "link_objectives", "trust_series", "trust_table", "gap_findings", "missing_periods", "funnel", "ladder_coverage", "ladder_map", "measurement_findings",
     "measurement_gaps", "objective_findings", "objectives_status", "paid_label", "post_rates", "rate_definitions",
     "rate_notes", "rates", "rates_summary", "resolve_metric", "spearman", "strongest_pair", "time_basis", "timing",
     "trends", "vanity_value", "vanity_value_findings",

@@ -1,11 +1,16 @@
 """The vanity -> business metric ladder: what a posts table measures, what it should measure, and
-what is lost where it does not (DOMAIN.md section 6).
+what is lost where it does not (essay "Social media ≠ Social business"; docs/model.md).
 
 The ladder is the editable table ``metric_ladder`` (:func:`socialkit.tables.load`): each metric is
 vanity or business, sits on a rung (relationships, engagement, revenue), and a vanity metric names
 the business metric it should become. A **measured** cell is a non-blank value; absent columns and
 blank cells are *not measured*, never read as zero. A metric's **coverage** is the share of posts
 with a value (0-1); its status is measured (every post), partial, empty (column of blanks) or absent.
+
+Trust ("the key metric that is missing", a reader's comment on that essay) is not a post metric: it
+is measured for the organisation, period by period, in an optional trust file (period, measure such
+as NPS or a trust survey score, value): :func:`trust_table`. Without one, "trust is not measured" is
+a note, not a headline.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import pandas as pd
 from .. import tables
 from ..findings import Findings
 from ..schemas import RUNGS
-from ..text import words
+from ..text import key, words
 from .rates import ENGAGEMENT_ACTIONS, RATES, basis_column
 from .time import time_basis
 
@@ -98,8 +103,6 @@ def _consequence(metric: str) -> str:
         parts = ["the other of reach / impressions is used instead"]
     if metric in ("opt_ins", "leads", "orders", "revenue"):
         parts.append("no test of which vanity metrics predict it")
-    if metric == "trust":
-        parts.append("no view of relationship capital (DOMAIN.md section 6)")
     if metric == "followers":
         parts = ["rates lost: engagement_rate_followers; no audience growth objective"]
     if metric == "sentiment":
@@ -141,10 +144,11 @@ def measurement_gaps(posts: pd.DataFrame, *, ladder: pd.DataFrame | None = None)
 
 
 def measurement_findings(posts: pd.DataFrame, *, ladder: pd.DataFrame | None = None,
-                         sparse_share: float = 0.8) -> Findings:
+                         sparse_share: float = 0.8, trust: pd.DataFrame | None = None) -> Findings:
     """What the measurement itself says: vanity only, rungs with vanity but no business metric,
-    sparse outcomes (at least ``sparse_share`` of posts blank or 0), trust not measured, zero reach,
-    trends skipped, channel assumed."""
+    sparse outcomes (at least ``sparse_share`` of posts blank or 0), zero reach, trends skipped,
+    channel assumed, and trust: a finding per measure of the ``trust`` file, or, with none, one note
+    (kind "note") that trust is not measured."""
     cls = classify_metrics(posts, ladder=ladder)
     measured = cls[cls["status"].isin(["measured", "partial"])]
     business = measured[measured["kind"] == "business"]
@@ -169,9 +173,13 @@ def measurement_findings(posts: pd.DataFrame, *, ladder: pd.DataFrame | None = N
         if n and (n - nonzero) / n >= sparse_share:
             found.add(f"Sparse outcome: {rec.metric}", f"only {nonzero} of {n} posts record any {rec.metric}; "
                       "correlations with it are weak evidence and its rates move a lot from period to period.")
-    if "trust" in set(cls["metric"]) and cls.loc[cls["metric"] == "trust", "status"].iloc[0] in ("absent", "empty"):
-        found.add("Nobody measures trust", "trust / relationship capital (e.g. a net promoter score or repeat "
-                  "customers) is the metric the vanity numbers cannot stand in for; add a trust column if you have one.")
+    if trust is None:
+        found.add("Trust is not measured: no trust file (period, measure, value) was given; a net promoter score or "
+                  "a trust survey per quarter would show the relationship capital the vanity numbers cannot.",
+                  kind="note")
+    else:
+        for r in trust_table(trust).itertuples(index=False):
+            found.add(f"Trust: {r.measure} {r.latest:g} in {r.latest_period}", r.reading)
     col = basis_column(posts, "reach_basis")
     if col is not None:
         zero = int((posts[col] == 0).sum())
@@ -225,3 +233,47 @@ def ladder_map(posts: pd.DataFrame, *, ladder: pd.DataFrame | None = None) -> pd
         rows.append(dict(vanity=m, rung=rec["rung"], vanity_status=rec["status"], becomes=target,
                          business_status=t_status))
     return pd.DataFrame(rows)
+
+
+def trust_series(trust: pd.DataFrame) -> dict[str, pd.Series]:
+    """Each measure of a trust file (period, measure, value) as a Series of values by period, in time
+    order when every period reads as a date or period ("2025-Q1", "2025-06", "2025"), else in file
+    order; keyed by the measure's :func:`socialkit.text.key` (a repeated period keeps its last value)."""
+    out = {}
+    for measure, grp in trust.groupby(trust["measure"].astype(str).str.strip(), sort=False):
+        periods = grp["period"].astype(str).str.strip()
+        try:
+            order = [pd.Period(p) for p in periods]
+            grp = grp.assign(_o=[(o.start_time, i) for i, o in enumerate(order)]).sort_values("_o")
+        except (ValueError, TypeError):
+            pass
+        series = pd.Series(grp["value"].astype(float).to_numpy(), index=grp["period"].astype(str).str.strip().to_numpy(),
+                           name=measure)
+        out[key(measure)] = series[~series.index.duplicated(keep="last")]
+    return out
+
+
+def trust_table(trust: pd.DataFrame) -> pd.DataFrame:
+    """One row per trust measure: measure, periods, first, first_period, latest, latest_period,
+    change (latest - first) and a reading ("up 7 since 2025-Q1")."""
+    rows = []
+    for series in trust_series(trust).values():
+        first, latest = float(series.iloc[0]), float(series.iloc[-1])
+        change = latest - first
+        reading = ("one period only: measure it again to see a trend" if len(series) == 1 else
+                   f"{'up' if change > 0 else 'down' if change < 0 else 'unchanged'}"
+                   + (f" {abs(change):g}" if change else "") + f" since {series.index[0]} ({len(series)} periods)")
+        rows.append({"measure": series.name, "periods": len(series), "first": first, "first_period": series.index[0],
+                     "latest": latest, "latest_period": series.index[-1], "change": change, "reading": reading})
+    return pd.DataFrame(rows, columns=["measure", "periods", "first", "first_period", "latest", "latest_period",
+                                       "change", "reading"])
+
+
+def assumptions() -> Findings:
+    """What the ladder's verdicts rest on (for a report's notes): the metrics the kit added, and the
+    reading of rungs."""
+    table = tables.load("metric_ladder")
+    src = table["source"] if "source" in table.columns else pd.Series("", index=table.index)
+    added = table.loc[src.fillna("").str.contains("kit assumption", case=False), "metric"].tolist()
+    return Findings().add(f"The ladder's {', '.join(added)} are the kit's own reading: the essay names followers, "
+                          "likes, re-tweets, sentiment, conversations and revenue (metric_ladder.csv).", kind="assumption")

@@ -1,5 +1,6 @@
 """Sample relationship-depth inputs: the depth questionnaire per function (assessment.csv), the
-readiness questionnaire (readiness.csv) and the social programmes (programmes.csv) of each brand."""
+readiness questionnaire (readiness.csv), the social programmes (programmes.csv) and the presence /
+platform / purpose questionnaire (practices.csv) of each brand."""
 
 from __future__ import annotations
 
@@ -29,6 +30,10 @@ COLUMNS = {
         "psychographic_insight": "collects and uses preferences, tastes, values or digital habits",
         "personalised": "the experience is personalised for each person, online or offline",
     },
+    "practices.csv": {
+        "question": "presence / platform / purpose question id (socialkit/data/practice_questions.csv)",
+        "answer": "0/1 for yes/no questions, 1-5 for ratings, network names separated by '; ' for list questions",
+    },
 }
 
 NOTES = """\
@@ -47,6 +52,11 @@ falls in a planted band of `readiness_caps.csv`, and the generator checks the sc
 
 Programmes are fixed per brand and cover ocean to bowl for the retailer; the other brands each have a
 programme that personalises without psychographic insight (it stays a fish store).
+
+**Presence, platform, purpose** (`practices.csv`): hand-written answers for the organisation as a
+whole. Summit Outfitters practises all three; Northbridge Advisory has a professional presence where
+its clients are (LinkedIn, X) and a platform, but no written purpose; Evergreen Memorials is present
+on most of its families' networks with improvised profiles, and has neither platform nor purpose.
 """
 
 #: Planted current level (0-4) per function.
@@ -89,6 +99,16 @@ _PROGRAMMES = {
         ("Remembrance newsletter", "Opt-in yearly letter on anniversaries and care of memorials", (0, 0, 1, 0, 0)),
         ("Online design consultation", "A designer drafts a memorial with the family", (0, 0, 1, 0, 1)),
     ],
+}
+
+
+#: Answers to the presence / platform / purpose questionnaire (PR1 ... PU4), per business model.
+_PRACTICES = {
+    "b2c_retail": ["Instagram; Facebook; TikTok; YouTube; Pinterest; Strava",
+                   "Instagram; Facebook; TikTok; YouTube; Pinterest", 5, 5, 4, 1, 4, 1, 5, 1, 1, 5, 4, 4],
+    "b2b_services": ["LinkedIn; X; YouTube", "LinkedIn; X; YouTube; Facebook", 4, 5, 3, 1, 3, 1, 3, 1, 0, 2, 3, 2],
+    "memorials": ["Facebook; Instagram; Pinterest; YouTube; Nextdoor", "Facebook; Instagram; Pinterest; YouTube",
+                  3, 2, 3, 0, 2, 1, 2, 0, 0, 2, 2, 1],
 }
 
 
@@ -155,6 +175,9 @@ def generate(brand: Brand, rng: np.random.Generator) -> dict[str, pd.DataFrame]:
     programmes = pd.DataFrame([{"programme": name, "description": text, **{f: bool(v) for f, v in zip(_F, facts)}}
                                for name, text, facts in _PROGRAMMES[model]])
 
+    pq = tables.load("practice_questions")
+    practices = pd.DataFrame({"question": pq["question"], "answer": [str(a) for a in _PRACTICES[model]]})
+
     result = assess(assessment, readiness)
     got = dict(zip(result.functions["function"], result.functions["current_order"]))
     if got != _LEVELS[model]:
@@ -162,4 +185,5 @@ def generate(brand: Brand, rng: np.random.Generator) -> dict[str, pd.DataFrame]:
     limits = set(result.functions.loc[result.functions["function"] == "marketing", "limiting_factor"])
     if limits != {EXPECTED_LIMIT[model]}:
         raise AssertionError(f"{brand.name}: marketing limited by {limits}, expected {EXPECTED_LIMIT[model]!r}")
-    return {"assessment.csv": assessment, "readiness.csv": readiness, "programmes.csv": programmes}
+    return {"assessment.csv": assessment, "readiness.csv": readiness, "programmes.csv": programmes,
+            "practices.csv": practices}

@@ -18,9 +18,10 @@ COLUMNS = {
         "functions": "business functions it touches, ids of socialkit/data/functions.csv separated by '; '",
         "goal": "the business goal it serves (playbook goal text or free text; blank when none was set)",
         "owner": "who runs it",
-        "kpi": "the KPI it is judged on (blank when none); vanity KPIs such as followers are planted",
+        "kpi": "the KPI it is judged on (blank when none); vanity and unclassified KPIs are planted",
         "audience": "customers, partners and/or employees, separated by '; '",
-        "norm": "highest norm it reaches: content, collaboration, community or collective_intelligence",
+        "norm": "norms of social technology it uses, separated by '; ': content (user-generated content), "
+                "collaboration, community, collective_intelligence",
         "status": "idea, planned, active, paused or retired",
     }
 }
@@ -39,25 +40,29 @@ seeded generator only picks a few optional rows, owners and statuses and shuffle
 * *Evergreen Memorials* puts almost everything through marketing posts judged on likes and
   followers: planted as a **social media desk**.
 
-Planted on purpose: vanity KPIs (followers, likes, views, impressions, retweets), initiatives with
-no KPI or no goal, an initiative with no functions (an idea that states a goal but reaches no
-function, so its goal has no tactic yet), a free-text goal the playbook does not know, and a
-retired initiative (left out of the scores by default).
+Planted on purpose: vanity KPIs (followers, likes, views, retweets, "engagement rate", "CTR",
+"YouTube channel subscribers"), a KPI the vocabulary does not know ("brand love", "pricing decisions
+informed", "ideas shipped to stores": unclassified, asked about), an opted-in business KPI that
+names subscribers ("newsletter subscribers"), initiatives with no KPI or no goal, initiatives with
+several norms and several audiences (the norm x audience grid), an initiative with no functions (an
+idea that states a goal but reaches no function, so its goal has no tactic yet), a free-text goal
+the playbook does not know, and a retired initiative (left out of the scores by default). Objectives
+in `objectives.csv` name the initiatives that deploy them (see the posts notes).
 """
 
 # name, functions, goal, kpi, audience, norm, status, core (always included)
 _ROWS: dict[str, list[tuple]] = {
     "b2c_retail": [
         ("Trail community forum", "marketing; product; customer_service; sales; internal_comms", "market a new product or initiative",
-         "active community members", "customers", "community", "active", True),
+         "active community members", "customers", "community; content", "active", True),
         ("Gear co-design panel", "product; marketing; sales; customer_service", "market a new product or initiative",
-         "pre-orders of co-designed gear", "customers", "collective_intelligence", "active", True),
+         "pre-orders of co-designed gear", "customers", "collaboration; collective_intelligence", "active", True),
         ("1:1 social customer care", "customer_service; sales", "more referral and word-of-mouth traffic",
          "referral orders", "customers", "collaboration", "active", True),
         ("Store events live on Instagram", "events; marketing; sales", "buzz around an event; engage and track attendees",
          "event sign-ups", "customers", "content", "active", True),
         ("Staff ambassador programme", "hr; marketing; internal_comms", "find candidates, plan succession",
-         "applications from staff referrals", "employees; customers", "community", "active", True),
+         "applications from staff referrals", "employees; customers", "community; content", "active", True),
         ("Recruiting on LinkedIn", "hr; leadership", "find candidates, plan succession",
          "hires", "employees", "content", "active", True),
         ("CEO trail journal", "leadership; pr; marketing", "prove thought leadership",
@@ -70,7 +75,7 @@ _ROWS: dict[str, list[tuple]] = {
          "ideas shipped to stores", "employees", "collective_intelligence", "active", True),
         ("Recall response on social", "pr; customer_service", "use real-time events that matter to the audience",
          "sentiment", "customers", "content", "active", True),
-        ("Trail tips short videos", "marketing", "", "views", "customers", "content", "active", True),
+        ("Trail tips short videos", "marketing", "", "YouTube channel subscribers", "customers", "content", "active", True),
         ("Local store pages", "marketing; sales", "more referral and word-of-mouth traffic",
          "in-store bookings", "customers", "content", "active", True),
         ("Partner brand co-marketing", "marketing; sales; events", "market a new product or initiative",
@@ -94,7 +99,7 @@ _ROWS: dict[str, list[tuple]] = {
         ("Graduate recruiting on LinkedIn", "hr", "find candidates, plan succession",
          "hires", "employees", "content", "active", True),
         ("Employer brand page", "hr", "", "followers", "employees", "content", "active", True),
-        ("Company page updates", "marketing", "", "impressions", "customers", "content", "active", True),
+        ("Company page updates", "marketing", "", "engagement rate", "customers", "content", "active", True),
         ("Industry benchmark tracker", "competitive_intel", "track competitors and industry benchmarks",
          "", "employees", "content", "active", True),
         ("Social selling programme", "sales", "grow a professional network as CEO / entrepreneur",
@@ -102,11 +107,11 @@ _ROWS: dict[str, list[tuple]] = {
         ("Market commentary for press", "pr", "use real-time events that matter to the audience",
          "mentions", "customers", "content", "active", True),
         ("Client newsletter on LinkedIn", "marketing; sales", "prove thought leadership",
-         "subscribers opted in", "customers", "content", "active", True),
+         "newsletter subscribers", "customers", "content", "active", True),
         ("Conference speaking", "events; leadership", "prove thought leadership",
          "meeting bookings", "customers; partners", "content", "active", True),
         ("Co-authored reports with partners", "marketing; pr", "prove thought leadership",
-         "leads", "partners", "collaboration", "active", False),
+         "leads", "partners", "collaboration; content", "active", False),
         ("Alumni group", "hr", "", "referrals", "employees; partners", "collaboration", "active", False),
         ("Managing partner on X", "leadership", "", "retweets", "customers", "content", "active", True),
         ("Case study videos", "marketing", "market a new product or initiative", "views", "customers",
@@ -118,10 +123,10 @@ _ROWS: dict[str, list[tuple]] = {
         ("Headstone gallery on Instagram", "marketing", "", "followers", "customers", "content", "active", True),
         ("Replies to Google reviews", "customer_service", "more referral and word-of-mouth traffic",
          "enquiries", "customers", "content", "active", True),
-        ("Seasonal remembrance posts", "marketing", "", "reach", "customers", "content", "active", True),
+        ("Seasonal remembrance posts", "marketing", "", "brand love", "customers", "content", "active", True),
         ("Pinterest design boards", "marketing", "", "saves", "customers", "content", "active", False),
         ("Local Facebook ads", "marketing; sales", "market a new product or initiative",
-         "page likes", "customers", "content", "active", True),
+         "CTR", "customers", "content", "active", True),
         ("Open-day announcement", "events; marketing", "buzz around an event; engage and track attendees",
          "", "customers", "content", "active", True),
         ("Carving videos", "marketing", "", "views", "customers", "content", "active", True),

@@ -1,4 +1,5 @@
-"""Sample post-level metrics (``posts.csv``) and measurement objectives (``objectives.csv``).
+"""Sample post-level metrics (``posts.csv``), measurement objectives (``objectives.csv``) and the
+organisation's trust measures (``trust.csv``, for two of the three brands).
 
 Each brand posts on four or five channels for fifteen months (January 2025 to March 2026). Every
 post carries vanity metrics (reach, impressions, likes, comments, shares, saves, clicks, followers,
@@ -44,6 +45,12 @@ COLUMNS: dict[str, dict[str, str]] = {
         "metric": "metric or rate it is measured by (see docs/metrics.md)",
         "target": "target value (rates in percent or per 1,000 reach; counts per month)",
         "channel": "channel the target applies to; blank means all channels",
+        "initiative": "the initiative(s) of initiatives.csv that deploy it, separated by '; '; blank when none is named",
+    },
+    "trust.csv": {
+        "period": "quarter the measure was taken (YYYY-Qn)",
+        "measure": "what was measured: NPS (net promoter score, -100 to 100) or a client trust survey score (0-10)",
+        "value": "the organisation's score that quarter",
     },
 }
 
@@ -64,8 +71,15 @@ follow clicks (and comments), so they follow intent. What was planted:
   blank except when an order was taken, opt-ins are never recorded (the column is empty), and
   Pinterest and YouTube have posts with zero reach.
 
-**Objectives** (`objectives.csv`): four or five targets per brand; some are met, some are behind,
-and Evergreen Memorials has one on a metric it does not record (opt-ins).
+**Objectives** (`objectives.csv`): four to six targets per brand; some are met, some are behind,
+and Evergreen Memorials has one on a metric it does not record (opt-ins). Each objective names the
+initiative(s) that deploy it (column `initiative`), except one per brand left unlinked on purpose
+(the loop asks to link it). Summit Outfitters also has a trust objective (NPS), measured from its
+trust file.
+
+**Trust** (`trust.csv`): Summit Outfitters records a quarterly NPS, Northbridge Advisory an NPS and a
+client trust survey score; Evergreen Memorials measures no trust (the notebooks say so in a note).
+The values are hand-written, not drawn.
 """
 
 # channel: (share of posts, base followers, monthly growth, reach share of followers, post types,
@@ -100,35 +114,49 @@ _ACTION_RATES = {
     "memorials": (0.030, 0.006, 0.003, 0.002, 0.006),
 }
 
+#: objective, metric, target, channel, initiatives that deploy it (core initiatives of initiatives.py)
 _OBJECTIVES = {
     "b2c_retail": [
-        ("Lift Instagram engagement", "engagement_rate_reach", 6.0, "instagram"),
-        ("Make Facebook traffic pay", "click_through_rate", 0.8, "facebook"),
-        ("Grow the outdoor community", "opt_ins", 900, None),
-        ("Sell from social", "revenue_per_1000_reach", 40, None),
-        ("Orders from Pinterest", "orders", 60, "pinterest"),
+        ("Lift Instagram engagement", "engagement_rate_reach", 6.0, "instagram", "Weekly photo contest"),
+        ("Make Facebook traffic pay", "click_through_rate", 0.8, "facebook", "Local store pages"),
+        ("Grow the outdoor community", "opt_ins", 500, None, "Trail community forum"),
+        ("Sell from social", "revenue_per_1000_reach", 40, None,
+         "Store events live on Instagram; Partner brand co-marketing"),
+        ("Orders from Pinterest", "orders", 60, "pinterest", None),
+        ("Customers recommend us", "NPS", 50, None, "Review response programme; 1:1 social customer care"),
     ],
     "b2b_services": [
-        ("Conversations on LinkedIn", "conversation_rate", 25, "linkedin"),
-        ("Qualified leads from social", "leads", 40, None),
-        ("Turn leads into clients", "lead_to_order", 8, None),
-        ("Grow the LinkedIn audience", "followers", 16000, "linkedin"),
+        ("Conversations on LinkedIn", "conversation_rate", 25, "linkedin", "Partner LinkedIn conversations"),
+        ("Qualified leads from social", "leads", 40, None, "Social selling programme; Partner insight series"),
+        ("Turn leads into clients", "lead_to_order", 8, None, "Social selling programme"),
+        ("Grow the LinkedIn audience", "followers", 16000, "linkedin", None),
     ],
     "memorials": [
-        ("Be findable on Facebook", "reach", 9000, "facebook"),
-        ("Enquiries from social", "leads", 6, None),
-        ("Families joining the remembrance group", "opt_ins", 20, None),
-        ("Kind words", "sentiment", 0.6, "facebook"),
+        ("Be findable on Facebook", "reach", 9000, "facebook", "Facebook page posts"),
+        ("Enquiries from social", "leads", 6, None, "Replies to Google reviews"),
+        ("Families joining the remembrance group", "opt_ins", 20, None, "Seasonal remembrance posts"),
+        ("Kind words", "sentiment", 0.6, "facebook", None),
     ],
 }
+#: Trust measures per quarter (hand-written): measure -> values for 2025-Q1 ... 2026-Q1.
+_TRUST = {
+    "b2c_retail": {"NPS": [38, 41, 44, 43, 47]},
+    "b2b_services": {"NPS": [31, 29, 33, 35, 34], "client trust score": [7.4, 7.5, 7.3, 7.7, 7.8]},
+    "memorials": {},
+}
+_QUARTERS = ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4", "2026-Q1"]
 
 
 def generate(brand: Brand, rng: np.random.Generator) -> dict[str, pd.DataFrame]:
-    """Posts and objectives of one brand (deterministic given ``rng``)."""
+    """Posts, objectives and (when the brand measures trust) trust of one brand (deterministic given ``rng``)."""
     model = brand.business_model
     posts = _posts(model, rng)
-    objectives = pd.DataFrame(_OBJECTIVES[model], columns=["objective", "metric", "target", "channel"])
-    return {"posts.csv": posts, "objectives.csv": objectives}
+    objectives = pd.DataFrame(_OBJECTIVES[model], columns=list(COLUMNS["objectives.csv"]))
+    out = {"posts.csv": posts, "objectives.csv": objectives}
+    if _TRUST[model]:
+        out["trust.csv"] = pd.DataFrame([{"period": q, "measure": m, "value": v} for m, values in _TRUST[model].items()
+                                         for q, v in zip(_QUARTERS, values)], columns=list(COLUMNS["trust.csv"]))
+    return out
 
 
 def _posts(model: str, rng: np.random.Generator) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""Psychographic audience segmentation (DOMAIN.md section 5): cluster respondents on what moves
+"""Psychographic audience segmentation (see docs/model.md): cluster respondents on what moves
 them, then describe the segments with demographics and digital habits.
 
 The method, end to end (every step is reported to the analyst, see docs/segments.md):
