@@ -1,5 +1,6 @@
 """Segmentation benchmark: a generated audience of 1,000,000 respondents x 30 psychographic items,
-end to end (load, validate, choose k, fit, stability, profile, charts).
+end to end (load, validate, choose k with its four criteria and the response-style check, fit,
+structure, stability, profile, charts).
 
 "validate" is the notebook's own check of the parameters against the file
 (``segments.plan_features``); the Audience contract check (``io.validate``), which the notebook does
@@ -127,6 +128,8 @@ def pipeline(path: str, truth_path: str, queue) -> None:
     queue.put(dict(steps=steps, total_seconds=round(total, 2), peak_memory_mb=round(peak, 1),
                    kmeans_reference_seconds=round(reference, 3), ratio=round(total / reference, 2),
                    k_chosen=model.k_, ari_vs_planted=round(ari, 4), stability_mean_ari=round(stable.mean_ari, 4),
+                   structure_verdict=model.structure_.verdict, silhouette=model.structure_.silhouette,
+                   response_style=model.response_style_.applied,
                    stability_verdict=stable.verdict, max_chart_rows=max(chart_rows), svg_bytes=svg_bytes,
                    matrix_shape=list(Z.shape), audience_contract_validation_seconds=round(contract, 2)))
 

@@ -413,6 +413,31 @@ class AnswerSynonymsTable(_Table):
     level: Series[str]
 
 
+class DemographicNamesTable(_Table):
+    """Header patterns (on the header's lower-case words) that name a demographic, for segments."""
+
+    concept: Series[str]
+    pattern: Series[str]
+    label: Optional[Series[str]] = pa.Field(nullable=True)
+
+
+class AnswerBandsTable(_Table):
+    """Ordered answer vocabularies (never ... always, strongly disagree ... strongly agree): rank within a scale."""
+
+    scale: Series[str]
+    answer: Series[str]
+    rank: Series[float]
+
+
+class RelationshipColumnsTable(_Table):
+    """Header patterns of survey columns that record a fact about the relationship with the brand."""
+
+    fact: Series[str] = pa.Field(isin=list(INTIMACY_FACTS))
+    pattern: Series[str]
+    example: Series[str]
+    label: Series[str]
+
+
 def functions_table_checks(df: pd.DataFrame) -> list[Problem]:
     """Function ids must be given and unique once normalised ("Customer service" = customer_service)."""
     if "function" not in df.columns:
@@ -467,6 +492,9 @@ TABLES: dict[str, tuple[type[pa.DataFrameModel], Callable[[pd.DataFrame], list[P
     "intimacy_ladder": (IntimacyLadderTable, intimacy_table_checks),
     "participation_ladder": (ParticipationLadderTable, _regex_checks("column_pattern")),
     "answer_synonyms": (AnswerSynonymsTable, _regex_checks("column_pattern")),
+    "demographic_names": (DemographicNamesTable, _regex_checks("pattern")),
+    "answer_bands": (AnswerBandsTable, None),
+    "relationship_columns": (RelationshipColumnsTable, _regex_checks("pattern")),
     "practice_questions": (PracticeQuestionsTable, None),
     "kpi_vocabulary": (KpiVocabularyTable, None),
     "norms": (NormsTable, None),

@@ -128,16 +128,23 @@ def executive_summary(*, initiatives: pd.DataFrame | None = None, assessment: pd
                                    random_state=random_state).fit(audience)
         prof = segments.profile(model, audience)
         out.segments = prof
-        head.append((area, "segments", str(model.k_)))
+        structure = model.structure_
+        head += [(area, "segments", str(model.k_)), (area, "cluster structure", structure.verdict)]
         biggest = prof.sizes.sort_values("share", ascending=False).iloc[0]
-        finds.add(f"{model.k_} psychographic segments; the largest, \"{biggest['name']}\", is "
-                  f"{biggest['share']:.0%} of the audience.", area=area)
+        finds.add(f"{model.k_} psychographic segments ({structure.verdict}, mean silhouette "
+                  f"{structure.silhouette:.2f}); the largest, \"{biggest['name']}\", is {biggest['share']:.0%} "
+                  "of the audience.", area=area)
+        if structure.verdict in ("weak structure", "no substantial structure"):
+            finds.add(structure.message, area=area)
         intimacy = prof.intimacy
         if len(intimacy):
             stage = intimacy["label"].value_counts().idxmax()
-            finds.add(f"Most segments sit at the {stage} stage of the ocean-to-fish-bowl ladder.", area=area)
+            finds.add(f"Most segments sit at the {stage} stage of the ocean-to-fish-bowl ladder, from what the "
+                      "survey records of their relationship with the brand.", area=area)
             nxt = intimacy.iloc[0]
             steps.add(f"For \"{nxt['name']}\": {nxt['next_step']}.", area=area, kind="step")
+        else:
+            finds.add(prof.intimacy_note, area=area)
     else:
         notes.add("No audience survey: segments were not computed.", kind="note")
 

@@ -17,8 +17,9 @@ pytestmark = pytest.mark.notebook
 
 def _check_report(nb, k: int | None = None):
     text = text_outputs(nb)
-    assert len(svg_outputs(nb)) >= 8  # k selection, stability, sizes, heatmaps, map, composition, ladder
-    assert "segments** from" in text and "adjusted Rand index" in text
+    assert len(svg_outputs(nb)) >= 9  # k criteria, stability, sizes, heatmaps, map, composition, ladder
+    assert "segments** (" in text and "adjusted Rand index" in text and "**Structure:**" in text
+    assert "Best k by criterion" in text and "Response style:" in text
     if k is not None:
         assert f"**{k} segments**" in text
     return text
@@ -27,7 +28,9 @@ def _check_report(nb, k: int | None = None):
 def test_default_brand_runs_with_no_parameters(execute_notebook):
     nb = execute_notebook(NB)
     text = _check_report(nb, k=5)
-    assert "The segments are stable" in text and "Fish tank" in text
+    assert "The segments are stable" in text and "Reasonable structure" in text
+    assert "Fish bowl" in text and "Ocean fishing" in text  # placed from the brand-relationship columns
+    assert "placed on the ocean-to-fish-bowl ladder from the brand-relationship columns" in text
     assert "R00001" not in text  # no respondent ids in the report
 
 
@@ -58,6 +61,27 @@ def test_mixed_customer_export_with_crlf_units_and_free_text_gender(execute_note
     assert "Currency" in text and "constant" in text  # dropped, with a note
     assert "Customer ID" in text and "id" in text  # detected, never clustered
     assert "Gender" in text and "Age (years)" in text  # profile columns found by name
+
+
+def test_questionnaire_with_full_question_headers(execute_notebook):
+    nb = execute_notebook(NB, audience_path=str(SURVEYS / "social_media_questionnaire.csv"), min_segment_size=20)
+    text = _check_report(nb)
+    assert "multi_select" in text and "expanded" not in text  # platforms: a habit, described by indicators
+    assert "built from these habit columns" in text and "7. What social media platforms do you commonly use?" in text
+    assert "Instagram" in "".join(svg_outputs(nb))  # one indicator per platform in the habits heatmap
+    assert "numeric bands" in text and "never < rarely < sometimes < often < always" in text
+    assert "demographic (age)" in text and "demographic (occupation)" in text and "date" in text
+    assert "Segments are not placed on the ocean-to-fish-bowl ladder" in text and "newsletter_opt_in" in text
+    assert "convenient cut of a continuum" in text  # no structure to speak of, and the report says so
+
+
+def test_customer_export_with_birth_year_income_and_children(execute_notebook):
+    nb = execute_notebook(NB, audience_path=str(SURVEYS / "customer_personality.csv"),
+                          segment_names={1: "Everyday shoppers", 2: "Big spenders"})
+    text = _check_report(nb, k=2)
+    assert "demographic (year of birth)" in text and "demographic (children)" in text and "demographic (income)" in text
+    assert "general level" in text and "convenient cut of a continuum" in text
+    assert "Everyday shoppers" in text and "Big spenders" in text
 
 
 def test_bad_parameter_stops_before_reading(execute_notebook):

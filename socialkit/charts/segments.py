@@ -1,5 +1,6 @@
-"""Charts of the psychographic segmentation (:mod:`socialkit.segments`): choosing k, sizes, the
-index heatmap, the 2-D map, stability, composition and the participation ladder."""
+"""Charts of the psychographic segmentation (:mod:`socialkit.segments`): the criteria for choosing
+k, sizes, the index heatmap, factor loadings, the 2-D map, stability, composition and the
+participation ladder."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import altair as alt
 import pandas as pd
 
 from ..segments import FRAGILE_BELOW, STABLE_AT, Stability, index_rows
-from . import BLUE, BLUES, DIVERGING, INK, ORANGE, PALETTE, RULE, SEQUENTIAL, VERMILION, message_chart, sample_for_chart
+from . import BLUES, DIVERGING, INK, PALETTE, RULE, SEQUENTIAL, VERMILION, message_chart, sample_for_chart
 
 
 def _segment_domain(names: Iterable[str]) -> alt.Scale:
@@ -18,21 +19,46 @@ def _segment_domain(names: Iterable[str]) -> alt.Scale:
     return alt.Scale(domain=names, range=(PALETTE * 3)[:len(names)])
 
 
+_CRITERIA = [("silhouette", "silhouette (higher = better)"), ("calinski_harabasz", "Calinski-Harabasz (higher = better)"),
+             ("bic", "BIC of a Gaussian mixture (lower = better)"), ("stability", "stability across resamples (ARI)")]
+
+
 def k_selection_chart(k_scores: pd.DataFrame, *, chosen: int | None = None) -> alt.VConcatChart:
-    """Silhouette (higher is better) and BIC (lower is better) against k; the chosen k is marked."""
+    """The criteria for choosing k side by side, one small panel each (silhouette, Calinski-Harabasz,
+    BIC, stability; criteria not computed are left out); the chosen k is marked in every panel."""
     d = k_scores.copy()
     d["chosen"] = d["k"] == chosen
-    base = alt.Chart(d).encode(x=alt.X("k:O", title="number of segments (k)"))
-    sil = (base.mark_line(point=True, color=BLUE).encode(
-        y=alt.Y("silhouette:Q", title="mean silhouette (higher = better)"),
-        tooltip=["k", "silhouette", "bic"])
-        + base.mark_point(size=220, shape="diamond", color=VERMILION, filled=True).encode(
-            y="silhouette:Q").transform_filter("datum.chosen")).properties(
-        title="Choosing k: silhouette", height=180, width=380)
-    bic = base.mark_line(point=True, color=ORANGE).encode(
-        y=alt.Y("bic:Q", title="BIC (lower = better)", scale=alt.Scale(zero=False)),
-        tooltip=["k", "bic"]).properties(title="Choosing k: BIC of a Gaussian mixture", height=150, width=380)
-    return alt.vconcat(sil, bic)
+    panels = []
+    for i, (col, title) in enumerate(_CRITERIA):
+        if col not in d.columns or d[col].isna().all():
+            continue
+        base = alt.Chart(d).encode(x=alt.X("k:O", title="number of segments (k)"))
+        line = base.mark_line(point=True, color=PALETTE[i % len(PALETTE)]).encode(
+            y=alt.Y(f"{col}:Q", title=None, scale=alt.Scale(zero=False)),
+            tooltip=["k"] + [alt.Tooltip(f"{c}:Q") for c, _ in _CRITERIA if c in d.columns])
+        mark = base.mark_point(size=200, shape="diamond", color=VERMILION, filled=True).encode(
+            y=f"{col}:Q").transform_filter("datum.chosen")
+        panels.append((line + mark).properties(title=title, height=110, width=190))
+    rows = [alt.hconcat(*panels[i:i + 2]) for i in range(0, len(panels), 2)]
+    return alt.vconcat(*rows).properties(title=f"Choosing k: the criteria side by side (chosen: k = {chosen})")
+
+
+def loadings_chart(loadings: pd.DataFrame | None) -> alt.Chart:
+    """Factor loadings (items x factors), diverging around 0; the strongest loadings labelled. Without a
+    factor analysis (``None``), a line saying so."""
+    if loadings is None or loadings.empty:
+        return message_chart("No factor analysis: segments are formed on the items or on the scales given.",
+                             "Factor loadings")
+    d = loadings.reset_index(names="item").melt(id_vars="item", var_name="factor", value_name="loading")
+    base = alt.Chart(d).encode(x=alt.X("factor:N", title=None, axis=alt.Axis(labelAngle=-20, labelLimit=220)),
+                               y=alt.Y("item:N", title=None, sort=list(loadings.index)))
+    heat = base.mark_rect().encode(color=alt.Color("loading:Q", scale=alt.Scale(scheme=DIVERGING, domain=[-1, 1]),
+                                                   title="loading"),
+                                   tooltip=["item", "factor", alt.Tooltip("loading:Q", format=".2f")])
+    text = base.mark_text(fontSize=9).encode(text=alt.Text("loading:Q", format=".2f"),
+                                             opacity=alt.condition("abs(datum.loading) >= 0.3", alt.value(1), alt.value(0)))
+    return (heat + text).properties(title="Factor loadings (varimax rotation)", width=max(200, 90 * loadings.shape[1]),
+                                    height=max(140, 16 * len(loadings)))
 
 
 def sizes_chart(sizes: pd.DataFrame) -> alt.LayerChart:
@@ -49,6 +75,9 @@ def index_heatmap(index: pd.DataFrame, *, kind: str | None = "feature", max_rows
     """Trait index per segment, diverging around 100 (blue above, red below, white = average); at
     most ``max_rows`` rows, the most distinctive ones."""
     t = index if kind is None else index[index["kind"] == kind]
+    if t.empty:
+        return message_chart(f"No {kind or ''} columns to show.".replace("  ", " "),
+                             "Index vs the whole audience (100 = average)")
     t = t.assign(row=index_rows(t))
     if t["row"].nunique() > max_rows:  # keep the most distinctive rows
         keep = t.groupby("row")["std_diff"].apply(lambda s: s.abs().max()).nlargest(max_rows).index
@@ -66,7 +95,10 @@ def index_heatmap(index: pd.DataFrame, *, kind: str | None = "feature", max_rows
     text = base.mark_text(fontSize=10).encode(
         text=alt.Text("shown:Q", format=".0f"),
         color=alt.condition("datum.shown < 55 || datum.shown > 150", alt.value("white"), alt.value(INK)))
-    return (heat + text).properties(title="Index vs the whole audience (100 = average)",
+    title = {"profile": "Who they are: index vs the whole audience (100 = average)",
+             "habit": "Digital habits: index vs the whole audience (100 = average)"}.get(kind or "",
+                                                                                   "Index vs the whole audience (100 = average)")
+    return (heat + text).properties(title=title,
                                     width=max(240, 110 * t["name"].nunique()), height=max(160, 18 * len(rows)))
 
 

@@ -27,10 +27,11 @@ class SegmentExplorer(widgets.VBox):
     def __init__(self, df: pd.DataFrame, *, features: Sequence[str], profile_columns: Sequence[str] = (),
                  id_column: str | None = None, k: Any = "auto", k_range: Sequence[int] = sg.DEFAULT_K_RANGE,
                  reverse_keyed: Sequence[str] = (), min_segment_size: int = 30, random_state: int = 0,
-                 max_rows: int = 20_000):
+                 max_rows: int = 20_000, method: str = "kmeans", response_style: str = "auto", scales: Any = None):
         self.data = df if len(df) <= max_rows else df.sample(n=max_rows, random_state=random_state)
         self.options = dict(id_column=id_column, k_range=list(k_range), reverse_keyed=list(reverse_keyed),
-                            min_segment_size=min_segment_size, random_state=random_state)
+                            min_segment_size=min_segment_size, random_state=random_state, method=method,
+                            response_style=response_style, scales=scales)
         self.profile_columns = list(profile_columns)
         self.model: sg.Segmenter | None = None
         self.profile: sg.SegmentProfile | None = None
@@ -54,19 +55,23 @@ class SegmentExplorer(widgets.VBox):
     def _refit(self, change=None) -> None:
         chosen = list(self.features.value)
         reverse = [c for c in self.options["reverse_keyed"] if c in chosen]
+        scales = self.options["scales"]
+        if isinstance(scales, dict):  # keep the scales whose items are all still chosen
+            scales = {n: items for n, items in scales.items() if isinstance(items, str) or set(items) <= set(chosen)} or None
         try:
             model = sg.Segmenter(features=chosen, k=self.k.value, k_range=self.options["k_range"],
                                  reverse_keyed=reverse, id_column=self.options["id_column"],
                                  min_segment_size=self.options["min_segment_size"],
-                                 random_state=self.options["random_state"]).fit(self.data)
+                                 random_state=self.options["random_state"], method=self.options["method"],
+                                 response_style=self.options["response_style"], scales=scales).fit(self.data)
             prof = sg.profile(model, self.data, profile_columns=self.profile_columns)
         except SocialKitError as exc:
             self.error = str(exc)
             self.status.value = f"<b>Cannot segment with these choices:</b> {html.escape(str(exc))}"
             return
         self.model, self.profile, self.error = model, prof, None
-        self.status.value = (f"{model.k_} segments from {len(chosen)} features, {len(self.data):,} respondents; "
-                             f"silhouette {model.silhouette_:.3f}.")
+        self.status.value = html.escape(f"{model.k_} segments from {len(chosen)} features, {len(self.data):,} "
+                                        f"respondents; silhouette {model.silhouette_:.3f}: {model.structure_.verdict}.")
         self.overview.clear_output(wait=True)
         with self.overview:
             display(charts.sizes_chart(prof.sizes))

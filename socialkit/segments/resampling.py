@@ -9,9 +9,11 @@ import numpy as np
 import pandas as pd
 from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score
+from threadpoolctl import threadpool_limits
 
 from ..exceptions import ParameterError
-from .model import Segmenter, nearest, sample_index
+from . import latent
+from .model import Segmenter, sample_index
 from .plan import is_int
 
 #: Verdict thresholds on the mean adjusted Rand index across resamples.
@@ -45,7 +47,7 @@ def stability_verdict(mean_ari: float, *, stable_at: float = STABLE_AT, fragile_
 
 def stability(model: Segmenter, df: pd.DataFrame, *, resamples: int = 10, rows: int = 5_000,
               fraction: float = 0.8, random_state: int | None = None) -> Stability:
-    """Refit k-means (same k) on ``resamples`` random subsets (``fraction`` of an evaluation sample
+    """Refit the model's method (k-means, Gaussian mixture or latent classes; same k) on ``resamples`` random subsets (``fraction`` of an evaluation sample
     of at most ``rows`` respondents) and compare each refit's segments with the model's on the
     evaluation sample with the adjusted Rand index (1 = identical partition, 0 = chance).
 
@@ -62,20 +64,28 @@ def stability(model: Segmenter, df: pd.DataFrame, *, resamples: int = 10, rows: 
     idx = sample_index(len(df), rows, rng)
     sample = model._align(df.iloc[idx])
     Z = model._encode(sample)
-    ref = model.center_segment_[nearest(Z, model.cluster_centers_)]
+    ref = model.center_segment_[model._assign(sample, Z)]
     k = len(model.cluster_centers_)
+    data = model._lca_data(sample) if model.method == "lca" else None
     scores, jac = [], {s: [] for s in range(1, model.k_ + 1)}
-    for b in range(resamples):
-        sub = rng.choice(len(Z), size=max(int(fraction * len(Z)), k + 1), replace=False)
-        km = KMeans(n_clusters=k, n_init=min(model.n_init, 3), random_state=int(rng.integers(2**31 - 1))).fit(Z[sub])
-        lab = km.predict(Z)
-        scores.append(dict(resample=b + 1, ari=float(adjusted_rand_score(ref, lab))))
-        for s in jac:
-            a = ref == s
-            if not a.any():
-                continue
-            best = max(np.sum(a & (lab == c)) / np.sum(a | (lab == c)) for c in range(k))
-            jac[s].append(float(best))
+    with threadpool_limits(1):  # refits on at most 5,000 rows: threads cost more than they save
+        for b in range(resamples):
+            sub = rng.choice(len(Z), size=max(int(fraction * len(Z)), k + 1), replace=False)
+            refit_seed = int(rng.integers(2**31 - 1))
+            if model.method == "lca":
+                fitted = latent.fit_lca(data.iloc[sub], model.code_spec_, k, refit_seed, n_init=1)
+                lab = latent.lca_proba(fitted, data, model.code_spec_).argmax(1)
+            elif model.method == "gmm":
+                lab = latent.fit_gmm(Z[sub], k, refit_seed, n_init=1).predict(Z)
+            else:
+                lab = KMeans(n_clusters=k, n_init=min(model.n_init, 3), random_state=refit_seed).fit(Z[sub]).predict(Z)
+            scores.append(dict(resample=b + 1, ari=float(adjusted_rand_score(ref, lab))))
+            for s in jac:
+                a = ref == s
+                if not a.any():
+                    continue
+                best = max(np.sum(a & (lab == c)) / np.sum(a | (lab == c)) for c in range(k))
+                jac[s].append(float(best))
     scores = pd.DataFrame(scores)
     mean_ari = float(scores["ari"].mean())
     verdict, message = stability_verdict(mean_ari)

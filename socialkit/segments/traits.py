@@ -9,7 +9,8 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .plan import MIN_LEVEL_SHARE, NO_ANSWER, FeaturePlan, label_for
+from .answers import label_for
+from .plan import MIN_LEVEL_SHARE, NO_ANSWER
 
 #: |standardised difference| from which a trait counts as distinctive, and the number listed.
 TRAIT_THRESHOLD = 0.3
@@ -21,13 +22,23 @@ INDEX_COLUMNS = ["segment", "variable", "level", "kind", "measure", "segment_val
                  "std_diff"]
 
 
-def feature_stats(clean: pd.DataFrame, plan: FeaturePlan) -> dict[str, dict]:
-    """Per numeric feature: floor of its scale (for the index), mean and sd over the audience."""
+def variable_label(variable: str, limit: int = 40) -> str:
+    """Readable label of a clustered variable: a column's :func:`label_for`, or for an indicator
+    ("<question>: <option>") or a factor ("Factor 1: A1, A2, A3") the shortened question and the option."""
+    variable = str(variable)
+    if ": " in variable:
+        head, option = variable.rsplit(": ", 1)
+        return f"{label_for(head, max(limit - len(option) - 2, 16))}: {option}"
+    return label_for(variable, limit)
+
+
+def feature_stats(clean: pd.DataFrame, numeric: Sequence[str], ordinal: Sequence[str] = ()) -> dict[str, dict]:
+    """Per numeric variable: floor of its scale (for the index), mean and sd over the audience."""
     stats = {}
-    for c in plan.numeric:
+    for c in numeric:
         v = clean[c]
         lo = float(v.min())
-        floor = lo if c in plan.ordinal else (0.0 if lo >= 0 else lo)
+        floor = lo if c in ordinal else (0.0 if lo >= 0 else lo)
         stats[c] = dict(floor=floor, mean=float(v.mean()), sd=float(v.std(ddof=0)))
     return stats
 
@@ -94,7 +105,7 @@ def segment_traits(index: pd.DataFrame, *, threshold: float = TRAIT_THRESHOLD, t
 
 
 def _trait_text(variable: str, level: str, direction: str) -> str:
-    label = label_for(variable)
+    label = variable_label(variable)
     if level:
         return f"{'more' if direction == 'high' else 'fewer'} {label}: {level}"
     return f"{direction} {label}"
@@ -119,7 +130,7 @@ def names_from_traits(traits: pd.DataFrame, k: int) -> dict[int, str]:
 
 
 def _name_part(r) -> str:
-    label = label_for(r.variable)
+    label = variable_label(r.variable, 42)
     if r.level:
         return f"{label} {r.level}" if r.direction == "high" else f"not {label} {r.level}"
     return label if r.direction == "high" else f"low {label}"
@@ -127,7 +138,7 @@ def _name_part(r) -> str:
 
 def index_rows(index: pd.DataFrame) -> list[str]:
     """The readable row label of each line of an index table: "label" or "label: level"."""
-    return [label_for(v) + (f": {lv}" if lv else "") for v, lv in zip(index["variable"], index["level"])]
+    return [variable_label(v) + (f": {lv}" if lv else "") for v, lv in zip(index["variable"], index["level"])]
 
 
 def index_matrix(index: pd.DataFrame, *, kind: str = "feature") -> pd.DataFrame:
