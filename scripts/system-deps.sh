@@ -4,6 +4,7 @@
 #   poppler-utils   pdftoppm/pdftotext, to look inside exported PDFs
 #   libpango        text layout for WeasyPrint (the default PDF engine)
 #   fonts-dejavu    a font that SVG charts and PDFs can rely on
+#   postgresql      a PostgreSQL server (initdb, pg_ctl) the tests start to check the run history on a server
 set -euo pipefail
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
@@ -11,13 +12,14 @@ command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || missing+=(libpango-1.0-0)
 ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so' || missing+=(libpangoft2-1.0-0)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || command -v initdb >/dev/null 2>&1 || missing+=(postgresql)
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "==> system packages present (chromium, poppler-utils, pango, fonts)"
+  echo "==> system packages present (chromium, poppler-utils, pango, fonts, postgresql)"
   exit 0
 fi
 echo "==> installing system packages: ${missing[*]}"
 if ! command -v apt-get >/dev/null 2>&1; then
-  echo "warning: apt-get not found; install ${missing[*]} with your package manager (PDF via chromium and browser tests need them)" >&2
+  echo "warning: apt-get not found; install ${missing[*]} with your package manager (PDF via chromium, browser tests and the PostgreSQL history tests need them)" >&2
   exit 0
 fi
 SUDO=""

@@ -10,9 +10,10 @@ from .exceptions import SocialKitError
 __version__ = "0.1.0"
 __all__ = ["SocialKitError", "__version__", "setup_notebook"]
 
-_SUBMODULES = {"activation", "batch", "charts", "compare", "config", "depth", "execute", "export", "findings",
-               "functions", "index", "io", "kernels", "ladder", "metrics", "panels", "params", "report", "samples",
-               "schemas", "secrets", "segments", "summary", "tables", "text", "venn", "workspace"}
+_SUBMODULES = {"activation", "batch", "charts", "compare", "config", "contracts", "depth", "execute", "export",
+               "figures", "files", "findings", "functions", "history", "index", "io", "kernels", "kpi", "ladder",
+               "metrics", "norms", "panels", "params", "paths", "practices", "present", "records", "report",
+               "samples", "schemas", "secrets", "segments", "summary", "tables", "text", "venn", "workspace"}
 
 
 def __getattr__(name: str):
@@ -49,6 +50,8 @@ def setup_notebook(namespace, notebook: str):
     quiet_library_warnings()
     org = organisation(params)
     params["organisation"] = org.name
+    if "timezone" in params and not params["timezone"]:
+        params["timezone"] = org.timezone or "UTC"  # the brand's reporting time zone, else UTC
     present.use(currency=org.currency)
     records.record("organisation", org.name)
     for name in ("accent_colour", "logo", "currency"):

@@ -43,7 +43,7 @@ import yaml
 import multiprocessing as mp
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
-from . import __version__, config, io, paths, tables
+from . import __version__, config, history, io, paths, tables
 from .config import sample_brands
 from .index import write_index
 from .kernels import WarmKernelPool
@@ -475,6 +475,7 @@ class BatchSummary:
     run_dir: Path
     results: list[JobResult]
     seconds: float
+    history: history.Stored | None = None  # what storing the run in the history did (None: not stored)
 
     @property
     def failed(self) -> list[JobResult]:
@@ -482,13 +483,25 @@ class BatchSummary:
 
 
 def run_batch(jobs: list[Job], *, engine: Engine | None = None, resume: bool = False,
-              on_result: Callable[[JobResult], None] | None = None, index: bool = True) -> BatchSummary:
+              on_result: Callable[[JobResult], None] | None = None, index: bool = True,
+              history_url: str | os.PathLike | None | bool = None) -> BatchSummary:
     """Run every job (skipping up-to-date ones with ``resume``); returns the summary.
 
-    ``on_result`` is called as each report finishes (for progress displays)."""
+    ``on_result`` is called as each report finishes (for progress displays). Then this process (never
+    a worker) stores the reports that ran in the run history: ``history_url`` names it (default
+    ``SOCIALKIT_HISTORY``, else ``<reports dir>/history.duckdb``; False stores nothing). A history
+    problem never fails the batch: ``BatchSummary.history`` says what happened."""
     if not jobs:
         raise ManifestError("batch", "no reports to run", fix="give the manifest notebooks and brands, or reports")
     start = time.perf_counter()
+    started = datetime.now(timezone.utc)
+    run_dir = Path(jobs[0].out_dir).parent
+    url = None if history_url is False else history.resolve(history_url or None, reports_dir=run_dir.parent)
+    if url is not None and history.backend.is_duckdb(url) and history.backend.duckdb_path(url) != ":memory:":
+        url = str(Path(history.backend.duckdb_path(url)).absolute())  # the kernels' folder may differ
+    previous_env = os.environ.get(history.ENV)
+    if url is not None:  # the notebooks read the same history ("what changed") while the batch runs
+        os.environ[history.ENV] = url
     engine = engine or LocalEngine()
     results: list[JobResult] = []
     todo = []
@@ -507,8 +520,14 @@ def run_batch(jobs: list[Job], *, engine: Engine | None = None, resume: bool = F
                     on_result(res)
     finally:
         engine.close()
-    run_dir = Path(jobs[0].out_dir).parent
+        if previous_env is None:
+            os.environ.pop(history.ENV, None)
+        else:
+            os.environ[history.ENV] = previous_env
     summary = BatchSummary(run_dir, results, round(time.perf_counter() - start, 2))
+    if url is not None:
+        summary.history = history.store_batch(jobs, results, run_name=run_dir.name, run_dir=run_dir, url=url,
+                                              started=started)
     if index:
-        write_index(run_dir, jobs)
+        write_index(run_dir, jobs, history_url=url, stored=summary.history)
     return summary

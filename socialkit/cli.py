@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, List, Optional
+from typing import Any, List, Optional, Tuple
 
 import typer
 from rich.console import Console
@@ -107,8 +108,13 @@ def run(ctx: typer.Context,
         html: bool = typer.Option(True, "--html/--no-html", help="Also export an offline HTML report next to it."),
         pdf: bool = typer.Option(False, "--pdf", help="Also export a PDF report next to it."),
         pdf_engine: str = typer.Option("weasyprint", "--pdf-engine", help="PDF engine: weasyprint or chromium."),
-        timeout: Optional[float] = typer.Option(None, help="Seconds a single cell may run.")) -> None:
-    """Validate parameters, execute a notebook, and export it (the same pipeline as a batch report)."""
+        timeout: Optional[float] = typer.Option(None, help="Seconds a single cell may run."),
+        history_url: Optional[str] = typer.Option(None, "--history", help="Run history: a DuckDB file or a database URL "
+                                                  "(default SOCIALKIT_HISTORY, else <reports dir>/history.duckdb)."),
+        no_history: bool = typer.Option(False, "--no-history", help="Do not store this run in the run history."),
+        run_name: str = typer.Option("run", "--run", help="Name of this run in the history (made unique).")) -> None:
+    """Validate parameters, execute a notebook, and export it (the same pipeline as a batch report);
+    then store its key figures in the run history."""
     # imported when the command runs: `socialkit --help` stays fast
     from .config import reports_dir as default_reports_dir
     from .report import run_report
@@ -117,10 +123,38 @@ def run(ctx: typer.Context,
     stem = Path(notebook).stem
     output = output or (reports_dir or default_reports_dir()) / f"{stem}.ipynb"
     formats = [f for f, on in (("html", html), ("pdf", pdf)) if on]
+    started = datetime.now(timezone.utc)
     with console.status(f"running {stem} ..."):
-        report = run_report(notebook, values, output=output, formats=formats, pdf_engine=pdf_engine, timeout=timeout)
+        report = run_report(notebook, values, output=output, formats=formats, pdf_engine=pdf_engine, timeout=timeout,
+                            raise_on_error=False)
     for path in report.outputs:
-        console.print(f"{path.suffix.lstrip('.')}: {path}")
+        if report.error is None or path.suffix == ".ipynb":
+            console.print(f"{path.suffix.lstrip('.')}: {path}")
+    if not no_history:
+        _store_run(report, output, started=started, run_name=run_name, url=history_url, reports_dir=reports_dir)
+    if report.error is not None:
+        raise report.error
+
+
+def _store_run(report, output: Path, *, started, run_name: str, url: Optional[str], reports_dir: Optional[Path]) -> None:
+    """Store a ``socialkit run`` in the run history; a history problem is printed, never raised."""
+    # imported when the command runs: `socialkit --help` stays fast
+    from .history import store_report
+    from .text import key
+
+    given = report.parameters
+    brand = given.get("brand") or (key(given["organisation"]) if given.get("organisation") else None)
+    if not brand:
+        declared = notebook_parameters(report.notebook)
+        brand = declared["brand"].default if "brand" in declared and declared["brand"].default else "all"
+    err = report.error
+    stored = store_report(report.notebook, given, brand=str(brand), status="ok" if err is None else "failed",
+                          executed=output, secrets=report.secrets, started=started, run_name=run_name, url=url,
+                          reports_dir=reports_dir, error="" if err is None else f"{err.ename}: {err.evalue}")
+    if stored.ok:
+        console.print(escape(stored.describe()), highlight=False, soft_wrap=True)
+    else:
+        err_console.print(f"[yellow]warning:[/yellow] {escape(stored.describe())}", highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -191,8 +225,12 @@ def batch(manifest: Path = typer.Argument(..., help="YAML manifest or CSV of par
           engine: str = typer.Option("local", help="local (worker processes), dask (a local Dask cluster) or serial."),
           resume: bool = typer.Option(False, "--resume", help="Re-run only reports that are missing, failed or changed."),
           run_name: Optional[str] = typer.Option(None, "--run", help="Run folder under the reports folder (default: the manifest's)."),
-          reports_dir: Optional[Path] = typer.Option(None, "--reports-dir", help="Where runs are written (default reports/ in this folder).")) -> None:
-    """Run many reports in parallel, export them, and write an index page."""
+          reports_dir: Optional[Path] = typer.Option(None, "--reports-dir", help="Where runs are written (default reports/ in this folder)."),
+          history_url: Optional[str] = typer.Option(None, "--history", help="Run history: a DuckDB file or a database URL "
+                                                    "(default SOCIALKIT_HISTORY, else <reports dir>/history.duckdb)."),
+          no_history: bool = typer.Option(False, "--no-history", help="Do not store this run in the run history.")) -> None:
+    """Run many reports in parallel, export them, store their key figures in the run history, and
+    write an index page (with what changed since the previous run)."""
     # imported when the command runs: `socialkit --help` stays fast
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -212,7 +250,7 @@ def batch(manifest: Path = typer.Argument(..., help="YAML manifest or CSV of par
             progress.advance(task)
 
         summary = run_batch(jobs, engine=make_engine(engine, workers=workers, scheduler=scheduler),
-                            resume=resume, on_result=show)
+                            resume=resume, on_result=show, history_url=False if no_history else history_url)
     table = Table(title=f"run {summary.run_dir} in {summary.seconds:.1f} s")
     for col in ("report", "status", "seconds", "attempts", "error"):
         table.add_column(col)
@@ -220,9 +258,125 @@ def batch(manifest: Path = typer.Argument(..., help="YAML manifest or CSV of par
         table.add_row(escape(r.label), marks[r.status], f"{r.seconds:.1f}", str(r.attempts), escape(r.error))
     console.print(table)
     console.print(f"index: {summary.run_dir / 'index.html'}")
+    if summary.history is not None and summary.history.ok:
+        console.print(escape(summary.history.describe()), highlight=False, soft_wrap=True)
+    elif summary.history is not None:
+        err_console.print(f"[yellow]warning:[/yellow] {escape(summary.history.describe())}", highlight=False,
+                          soft_wrap=True)
     if summary.failed:
         err_console.print(f"{len(summary.failed)} of {len(jobs)} reports failed; their partial notebooks are kept.")
         raise typer.Exit(1)
+
+
+@app.command("history")
+def history_cmd(brand: Optional[str] = typer.Option(None, "--brand", help="Only this brand."),
+                report: Optional[str] = typer.Option(None, "--report", help="Only this report (notebook name)."),
+                since: Optional[str] = typer.Option(None, "--since", help="Only runs finished on or after this date (2025-10-01)."),
+                fmt: str = typer.Option("table", "--format", help="table, csv or json."),
+                compare: Optional[Tuple[str, str]] = typer.Option(None, "--compare", help="Two run names: print what differs."),
+                everything: bool = typer.Option(False, "--all", help="With --compare: list unchanged figures too."),
+                history_url: Optional[str] = typer.Option(None, "--history", help="A DuckDB file or a database URL "
+                                                          "(default SOCIALKIT_HISTORY, else <reports dir>/history.duckdb)."),
+                reports_dir: Optional[Path] = typer.Option(None, "--reports-dir", help="Reports folder holding history.duckdb."),
+                migrate: bool = typer.Option(False, "--migrate", help="Upgrade a history written by an older socialkit.")) -> None:
+    """List the runs in the run history (brand, report, period, when, key figures), or compare two runs."""
+    # imported when the command runs: `socialkit --help` stays fast
+    from . import history
+    from .exceptions import HistoryError
+    from .text import closest as nearest
+
+    if fmt not in ("table", "csv", "json"):
+        raise typer.BadParameter(f"must be table, csv or json, not {fmt!r}", param_hint="--format")
+    if migrate:
+        done = history.migrate(history_url, reports_dir=reports_dir)
+        where = history.backend.shown(history.resolve(history_url, reports_dir=reports_dir))
+        console.print(f"{where}: " + ("already current (v%d); nothing changed" % history.CURRENT if not done
+                                      else "migrated to v%d:" % history.CURRENT), highlight=False)
+        for line in done:
+            console.print(f"  - {escape(line)}", highlight=False)
+        return
+    since_at = None
+    if since:
+        try:
+            since_at = datetime.fromisoformat(since)
+        except ValueError:
+            raise typer.BadParameter(f"{since!r} is not a date; write it as 2025-10-01", param_hint="--since") from None
+    with history.open(history_url, reports_dir=reports_dir) as h:
+        if compare:
+            table = h.compare(*compare, only_changed=not everything)
+            _print_compare(table, compare, fmt)
+            return
+        found = h.runs(brand=brand, report=report, since=since_at)
+        if found.empty:
+            known = h.runs()
+            for flag, value, column in (("--brand", brand, "brand"), ("--report", report, "report")):
+                if value and value not in set(known[column]):
+                    hint = nearest(value, set(known[column]))
+                    raise HistoryError(h.url, f"has no runs for {column} {value!r}"
+                                       + (f"; did you mean {hint!r}?" if hint else ""),
+                                       fix=f"{flag} takes one of: {', '.join(sorted(set(known[column]))) or 'none yet'}")
+            console.print(f"no runs in {h.url}" + (" matching these filters" if len(known) else " yet"), highlight=False)
+            return
+    _print_runs(found, fmt)
+
+
+def _print_runs(found, fmt: str) -> None:
+    """The runs of ``socialkit history`` as a table, CSV (one column per figure) or JSON."""
+    # imported when the command runs: `socialkit --help` stays fast
+    import pandas as pd
+
+    from .history import summary_line
+
+    if fmt == "json":
+        rows = [{"run": r.run, "brand": r.brand, "report": r.report, "period": r.period,
+                 "period_length": r.period_length, "started": _iso(r.started_at), "finished": _iso(r.finished_at),
+                 "status": r.status, "kit_version": r.kit_version, "figures": r.figures} for r in found.itertuples()]
+        sys.stdout.write(json.dumps(rows, indent=2, default=str) + "\n")
+        return
+    if fmt == "csv":
+        wide = found[["run", "brand", "report", "period", "period_length", "started_at", "finished_at", "status",
+                      "kit_version"]].reset_index(drop=True)
+        figures = pd.DataFrame(list(found["figures"])).reset_index(drop=True)
+        figures = figures.drop(columns=[c for c in figures.columns if c in wide.columns])  # period: a column already
+        sys.stdout.write(pd.concat([wide, figures], axis=1).to_csv(index=False))
+        return
+    table = Table(title=f"{len(found)} report run{'s' if len(found) != 1 else ''}")
+    for col in ("run", "brand", "report", "period", "finished (UTC)", "status"):
+        table.add_column(col, overflow="fold")
+    table.add_column("key figures", ratio=2)
+    for r in found.itertuples():
+        table.add_row(escape(r.run), escape(r.brand), escape(r.report), escape(r.period or "whole file"),
+                      f"{r.finished_at:%Y-%m-%d %H:%M}" if r.finished_at is not None and str(r.finished_at) != "NaT" else "",
+                      r.status, escape(summary_line(r.figures, limit=3)))
+    console.print(table)
+
+
+def _iso(value) -> str | None:
+    return None if value is None or str(value) == "NaT" else value.isoformat()
+
+
+def _print_compare(table, runs: Tuple[str, str], fmt: str) -> None:
+    """The differences of ``socialkit history --compare`` as a table, CSV or JSON."""
+    out = table.drop(columns=["direction", "tone"]).rename(columns={"value_a": runs[0], "value_b": runs[1]})
+    if fmt == "json":
+        sys.stdout.write(out.to_json(orient="records", indent=2) + "\n")
+        return
+    if fmt == "csv":
+        sys.stdout.write(out.to_csv(index=False))
+        return
+    if out.empty:
+        console.print(f"no differences between {escape(runs[0])} and {escape(runs[1])}", highlight=False)
+        return
+    grid = Table(title=f"{escape(runs[0])} -> {escape(runs[1])}: {len(out)} difference{'s' if len(out) != 1 else ''}")
+    for col in out.columns:
+        grid.add_column(escape(str(col)))
+    colour = {"good": "green", "bad": "red"}
+    for (_, row), tone in zip(out.iterrows(), table["tone"]):
+        cells = [escape(str(v)) for v in row]
+        if tone in colour:
+            cells[-1] = f"[{colour[tone]}]{cells[-1]}[/{colour[tone]}]"
+        grid.add_row(*cells)
+    console.print(grid)
 
 
 @segment_app.command("score")

@@ -10,9 +10,10 @@ from typing import Sequence
 
 import pandas as pd
 
-from . import config, depth, io, metrics, venn
+from . import config, depth, io, metrics, present, venn
 from .charts import to_svg
 from .charts.venn import quadrant_chart
+from .params import brand_label
 
 
 def _load(brand: str, kind: str) -> pd.DataFrame:
@@ -22,7 +23,7 @@ def _load(brand: str, kind: str) -> pd.DataFrame:
 
 def scope_value(brands: Sequence[str]) -> pd.DataFrame:
     """Venn scores of each brand (one row per brand; see :func:`socialkit.venn.compare`)."""
-    return venn.compare({b: _load(b, "initiatives") for b in brands})
+    return venn.compare({brand_label(b): _load(b, "initiatives") for b in brands})
 
 
 def depth_table(brands: Sequence[str]) -> pd.DataFrame:
@@ -32,7 +33,7 @@ def depth_table(brands: Sequence[str]) -> pd.DataFrame:
         res = depth.assess(_load(b, "assessment"), _load(b, "readiness"))
         o = res.overall.iloc[0]
         limits = depth.limiting_factors(res)
-        rows.append({"brand": b, "overall level": o["level"], "doing": o["kind"],
+        rows.append({"brand": brand_label(b), "overall level": o["level"], "doing": o["kind"],
                      "limiting factor": limits.iloc[0]["limit"] if len(limits) else "none",
                      "functions capped": int(limits["n_functions"].max()) if len(limits) else 0})
     return pd.DataFrame(rows)
@@ -46,7 +47,7 @@ def measurement_table(brands: Sequence[str]) -> pd.DataFrame:
         posts = _load(b, "posts")
         cov = metrics.ladder_coverage(posts)
         findings = metrics.measurement_findings(posts)
-        rows.append({"brand": b, "business coverage": f"{cov['business_coverage'].mean():.0%}",
+        rows.append({"brand": brand_label(b), "business coverage": float(cov["business_coverage"].mean()),
                      "rungs with business metrics": int((cov["business_coverage"] > 0).sum()),
                      "top finding": findings[0].text if len(findings) else "none"})
     return pd.DataFrame(rows)
@@ -55,10 +56,11 @@ def measurement_table(brands: Sequence[str]) -> pd.DataFrame:
 def brand_comparison(brands: Sequence[str]) -> list[tuple[str, str]]:
     """Sections comparing ``brands``: scope vs value, depth, measurement maturity."""
     sv = scope_value(brands)
-    table = sv.assign(**{c: sv[c].map(lambda v: "n/a" if pd.isna(v) else f"{v:.0%}")
-                         for c in ("scope", "integration", "measurable_value", "delivered_value", "audience_reach")})
+    shares = {c: (c.replace("_", " ").capitalize(), "share")
+              for c in ("scope", "integration", "measurable_value", "delivered_value", "audience_reach")}
     return [
-        ("Scope vs value (Venn model)", to_svg(quadrant_chart(sv)) + table.to_html(index=False)),
-        ("How deep: relationship depth and its limits", depth_table(brands).to_html(index=False)),
-        ("Measurement maturity: vanity to business metrics", measurement_table(brands).to_html(index=False)),
+        ("Scope vs value (Venn model)", to_svg(quadrant_chart(sv)) + present.table(sv, labels=shares).html()),
+        ("How deep: relationship depth and its limits", present.table(depth_table(brands)).html()),
+        ("Measurement maturity: vanity to business metrics",
+         present.table(measurement_table(brands), labels={"business coverage": ("Business coverage", "share")}).html()),
     ]

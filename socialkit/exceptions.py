@@ -226,3 +226,17 @@ class EngineUnavailableError(ExportError):
         self.engine = engine
         self.reason = reason
         super().__init__(f"{what} '{engine}' {reason}", fix=fix)
+
+
+# --------------------------------------------------------------------------- run history
+
+
+class HistoryError(SocialKitError):
+    """The run history database cannot be opened, read, written or migrated, or names no such run.
+
+    ``url`` is the database (password hidden). Writing history never breaks a report: callers that
+    store a run report this error and keep every report written."""
+
+    def __init__(self, url: Any, message: str, *, fix: str = ""):
+        self.url = str(url)
+        super().__init__(f"run history {self.url}: {message}", file=self.url, fix=fix)

@@ -99,7 +99,8 @@ def prepare_notebook(nb: nbformat.NotebookNode, *, secret_values: Iterable[str] 
 
 
 def _keep_together(cells: list) -> None:
-    """Mark each run of markdown cells and the first output after it as one block (``sk_keep``)."""
+    """Mark each run of markdown cells and the chart or table after it as one block (``sk_keep``);
+    text that follows a heading flows freely (the heading itself never ends a page)."""
     start = None
     for i, cell in enumerate(cells):
         cell.metadata.pop("sk_keep_open", None)
@@ -107,9 +108,19 @@ def _keep_together(cells: list) -> None:
         if cell.get("cell_type") == "markdown":
             start = i if start is None else start
         elif start is not None:
-            cells[start].metadata["sk_keep_open"] = True
-            cell.metadata["sk_keep_close"] = True
+            if _is_figure(cell):
+                cells[start].metadata["sk_keep_open"] = True
+                cell.metadata["sk_keep_close"] = True
             start = None
+
+
+def _is_figure(cell) -> bool:
+    """A cell whose output is a chart or a table (what a caption belongs to)."""
+    for out in cell.get("outputs", []):
+        data = out.get("data", {})
+        if "image/svg+xml" in data or "image/png" in data or "gt_table" in "".join(data.get("text/html", "")):
+            return True
+    return False
 
 
 def report_date(nb: Mapping) -> str:
@@ -252,7 +263,7 @@ def notebook_to_html(nb: nbformat.NotebookNode, *, title: str | None = None, mas
                           f"the notebook ({type(exc).__name__}: {exc})") from exc
     body = _drop_repeated_title(body, name)
     body = offline_html(inliner.restore(body))
-    body = _fill_toc(body)
+    body = _fill_toc(body, contents=nb.get("metadata", {}).get("socialkit", {}).get("contents", True))
     return scrub(body, values)
 
 
@@ -347,8 +358,8 @@ def table_of_contents(html: str) -> list[tuple[int, str, str]]:
     return [(level, a, t) for level, a, t in found if top <= level <= top + 1]
 
 
-def _fill_toc(html: str) -> str:
-    entries = table_of_contents(html)
+def _fill_toc(html: str, *, contents: bool = True) -> str:
+    entries = table_of_contents(html) if contents else []
     if not entries:
         return re.sub(r'<nav\b[^>]*class="sk-toc"[^>]*>.*?</nav>\s*', "", html, count=1, flags=re.S)
     top = min(level for level, *_ in entries)

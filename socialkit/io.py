@@ -27,13 +27,14 @@ import pandas as pd
 from . import config, tables
 from .contracts import check_timezone, validate
 from .exceptions import DataValidationError, InputFileError, ParameterError, Problem
+from .findings import Findings
 from .files import (apply_column_map, atomic_path, neutralise_formulas, read_table, sniff_delimiter, write_bytes,
                     write_table, write_text)
 from .paths import PathSpec, describe, expand, fingerprint, is_many
 from .text import closest, key
 
 __all__ = ["PathSpec", "Preset", "apply_column_map", "atomic_path", "describe", "expand", "fingerprint", "is_many", "load",
-           "load_note", "load_samples", "neutralise_formulas", "presets", "read", "read_table", "recognise", "sniff_delimiter",
+           "load_findings", "load_note", "load_samples", "neutralise_formulas", "presets", "read", "read_table", "recognise", "sniff_delimiter",
            "validate", "write_bytes", "write_table", "write_text"]
 
 # --------------------------------------------------------------------------- presets
@@ -220,6 +221,12 @@ def load_samples(kind: str, brands: Sequence[str] | None = None) -> dict[str, pd
     names = config.sample_brands() if brands is None else list(brands)
     defaults = {"channel": "all channels"} if kind == "posts" else None
     return {b: load(config.sample_path(b, kind), kind, defaults=defaults) for b in names}
+
+
+def load_findings(df: pd.DataFrame) -> Findings:
+    """:func:`load_note` as a note for a report (nothing when there is nothing to say)."""
+    note = load_note(df)
+    return Findings.of([note[:1].upper() + note[1:] + "."] if note else [], empty="")
 
 
 def load_note(df: pd.DataFrame) -> str:

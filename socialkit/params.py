@@ -337,6 +337,11 @@ def brand_settings(brand: str | None) -> dict[str, Any]:
     return settings
 
 
+def brand_label(brand: str) -> str:
+    """A sample brand's display name (``label`` in brand.json), else the brand's folder name."""
+    return str(brand_settings(brand).get("label") or brand)
+
+
 def organisation(params: Mapping[str, Any]) -> Organisation:
     """The organisation a notebook run reports on: the ``organisation`` parameter when set; else the
     sample brand's display name (``label`` in brand.json) when the run reads the brand's files; else

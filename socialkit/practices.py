@@ -184,10 +184,15 @@ def score(answers: pd.DataFrame, *, questions: pd.DataFrame | None = None,
     return PracticeResult(items=items.reset_index(drop=True), practices=pd.DataFrame(rows))
 
 
-def findings(result: PracticeResult) -> Findings:
+def findings(result: PracticeResult | None) -> Findings:
     """One line per practice: practised or not, the score against its threshold, and the weakest
-    item as what to improve; presence also names the audience's networks it misses."""
+    item as what to improve; presence also names the audience's networks it misses. Without answers
+    (``None``), one line saying how to get them."""
     out = Findings()
+    if result is None:
+        return out.add("Presence, platform and purpose are not scored: no answers were given",
+                       "answer the questionnaire below (one row per question, for the organisation as a whole) "
+                       "and pass it as practices_path.", kind="step")
     items = result.items.set_index("question")
     for p in result.practices.itertuples(index=False):
         if np.isnan(p.score):
@@ -209,6 +214,15 @@ def summary_line(result: PracticeResult) -> str:
     text = "; ".join(f"{p.practice} {'practised' if p.practised else 'not yet'} "
                      f"({'n/a' if np.isnan(p.score) else format(p.score, '.0%')})" for p in result.practices.itertuples())
     return text[:1].upper() + text[1:] + "."
+
+
+def item_table(result: PracticeResult | None, *, questions: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The questionnaire as answered (question, practice, text, answer, score 0-1, detail), or, without
+    answers, the questions to answer."""
+    if result is None:
+        return blank_questionnaire(questions=questions).drop(columns="answer")
+    return result.items[["question", "practice", "text", "answer", "normalised", "detail"]].rename(
+        columns={"normalised": "score"})
 
 
 def blank_questionnaire(*, questions: pd.DataFrame | None = None) -> pd.DataFrame:

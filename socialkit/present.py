@@ -19,6 +19,7 @@ Kinds: ``text``, ``count``, ``number``, ``share`` (0-1 shown as %), ``percent`` 
 from __future__ import annotations
 
 import hashlib
+import html as _html
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
@@ -116,9 +117,12 @@ class Table:
     note: str = ""
     currency: str = "USD"
     parts: list[list[str]] = field(default_factory=list)  # column names of each part (a wide table is split)
+    empty: str = ""  # what is said instead of a table with no rows
 
     def html(self) -> str:
         """The table as HTML (one or more Great Tables parts, each a self-contained block)."""
+        if self.shown.empty:
+            return f'<p class="sk-empty"><em>{_html.escape(self.empty or "Nothing to show.")}</em></p>'
         blocks = [self._part(cols, i) for i, cols in enumerate(self.parts or [[c.name for c in self.columns]])]
         return "\n".join(blocks)
 
@@ -126,7 +130,7 @@ class Table:
         return self.html()
 
     def __repr__(self) -> str:
-        return f"Table({len(self.data)} rows x {len(self.columns)} columns)"
+        return f"Table({len(self.shown)} rows x {len(self.columns)} columns)"
 
     def _part(self, names: list[str], number: int) -> str:
         spec = {c.name: c for c in self.columns}
@@ -237,13 +241,16 @@ def _split(columns: list[Column], data: pd.DataFrame, key_columns: int, width: i
     return parts
 
 
-def table(df: pd.DataFrame, *, labels: Mapping[str, Any] | None = None, hide: Iterable[str] = (),
+def table(df: pd.DataFrame | None, *, labels: Mapping[str, Any] | None = None, hide: Iterable[str] = (),
           title: str = "", note: str = "", currency: str | None = None, key_columns: int = 1,
-          width: int = PAGE_WIDTH) -> Table:
+          width: int = PAGE_WIDTH, empty: str = "") -> Table:
     """Present ``df`` for people (see the module docstring). ``labels`` overrides a column's label
     (``{"n": "Initiatives"}``) or its label and kind (``{"n": ("Initiatives", "count")}``); ``hide``
     leaves columns out; ``key_columns`` columns are repeated in every part of a table too wide for
-    ``width`` pixels (an A4 portrait page by default). ``df`` itself is never changed."""
+    ``width`` pixels (an A4 portrait page by default); ``empty`` is said instead of a table when
+    ``df`` is None or has no rows. ``df`` itself is never changed."""
+    if df is None:
+        return Table(data=None, columns=[], shown=pd.DataFrame(), title=title, empty=empty)
     if not isinstance(df, pd.DataFrame):
         df = pd.DataFrame(df)
     data = df.copy()
@@ -265,4 +272,4 @@ def table(df: pd.DataFrame, *, labels: Mapping[str, Any] | None = None, hide: It
     data = data[[c.name for c in columns]]
     parts = _split(columns, data, key_columns, width)
     return Table(data=df, columns=columns, shown=data, title=title, note=note, currency=currency or _DEFAULTS["currency"],
-                 parts=parts if len(parts) > 1 else [])
+                 parts=parts if len(parts) > 1 else [], empty=empty)

@@ -45,6 +45,12 @@ def record(name: str, value: Any) -> None:
     display({MIME: data}, raw=True, metadata={"scrapbook": {"name": str(name), "data": True, "display": False}})
 
 
+def record_all(figures: Mapping[str, Any]) -> None:
+    """Record every figure of a ``{name: value}`` dict (e.g. from :mod:`socialkit.figures`)."""
+    for name, value in figures.items():
+        record(name, value)
+
+
 def read(nb: Mapping) -> dict[str, Any]:
     """Every figure recorded in an executed notebook (name -> value; a later record of a name wins)."""
     found: dict[str, Any] = {}

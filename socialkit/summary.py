@@ -38,7 +38,23 @@ class ExecutiveSummary:
     segments: Any = None
     metrics: Any = None
     objectives: Any = None  # objectives_status
-    improvements: Any = None  # the improve step, one row per objective and initiative
+    improvements: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["objective", "status", "initiative", "goal", "action", "recommendation"]))  # one row per objective and initiative
+    segment_model: Any = None  # the fitted Segmenter behind ``segments``
+
+    def headlines(self, limit: int = 8) -> Findings:
+        """What matters most, for the first page: the first finding of each area, then the first next
+        steps, at most ``limit`` lines in all."""
+        out = Findings(empty="No analysis ran: give at least one input.")
+        for area in AREAS:
+            first = self.findings.where(area=area)
+            if len(first) and len(out) < limit:
+                out.add(area, first[0].text, kind="finding")
+        for step in self.next_steps:
+            if len(out) >= limit:
+                break
+            out.add("Next step", step.text, kind="step")
+        return out
 
 
 def executive_summary(*, initiatives: pd.DataFrame | None = None, assessment: pd.DataFrame | None = None,
@@ -127,7 +143,7 @@ def executive_summary(*, initiatives: pd.DataFrame | None = None, assessment: pd
         model = segments.Segmenter(k=k, id_column="auto", min_segment_size=min_segment_size,
                                    random_state=random_state).fit(audience)
         prof = segments.profile(model, audience)
-        out.segments = prof
+        out.segments, out.segment_model = prof, model
         structure = model.structure_
         head += [(area, "segments", str(model.k_)), (area, "cluster structure", structure.verdict)]
         biggest = prof.sizes.sort_values("share", ascending=False).iloc[0]

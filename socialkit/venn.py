@@ -52,11 +52,17 @@ from .functions import functions_table, labels as function_labels, lookup as fun
 from .functions import match_goal, resolve as resolve_function, suggestion as function_suggestion
 from .kpi import assumptions as kpi_assumptions, classify as classify_kpis, questions as kpi_questions
 from .metrics.objectives import delivery, link_objectives
+from .norms import (NORM_LEVELS, audience_reach, audience_table, highest_norm, norm_audience_grid, norm_depth,
+                    norm_levels, norm_lists, norm_table, text_column as _text_col)
 from .schemas import AUDIENCES, KIT_ASSUMPTION, NORMS, blank_and_repeated, norm_id
 from .text import closest, file_lines, is_blank, join_and, key, split_multi
 
-#: Level of each norm of social technologies, in rising order ("Decoding Social Media Marketing").
-NORM_LEVELS = {norm: level for level, norm in enumerate(NORMS, start=1)}
+#: How each score is named for people.
+SCORE_LABELS = {"initiatives": "Initiatives", "scope": "Scope", "integration": "Integration",
+                "centre_reach": "Centre reach", "silos": "Silos", "unreached": "Unreached functions",
+                "measurable_value": "Measurable value", "delivered_value": "Delivered value",
+                "vanity_kpis": "Vanity KPIs", "unclassified_kpis": "KPIs to classify", "norm_depth": "Norm depth",
+                "highest_norm": "Highest norm", "audience_reach": "Audience reach", "grid_cells": "Grid cells filled"}
 #: Labels of the three classes, from least to most integrated.
 CLASSES = ("social media desk", "coordinated", "social business")
 
@@ -234,12 +240,6 @@ def unreached(m: pd.DataFrame) -> list[str]:
 
 
 
-def _text_col(df: pd.DataFrame, col: str) -> pd.Series:
-    if col not in df.columns:
-        return pd.Series("", index=df.index, dtype=object)
-    return df[col].map(lambda v: "" if is_blank(v) else str(v).strip())
-
-
 def measurable_value(initiatives: pd.DataFrame, *, vocabulary: pd.DataFrame | None = None) -> float:
     """measurable value = initiatives with a goal and a business KPI / N (the KPI's kind from
     :func:`socialkit.kpi.classify`: vanity, unclassified and missing KPIs do not count)."""
@@ -247,89 +247,6 @@ def measurable_value(initiatives: pd.DataFrame, *, vocabulary: pd.DataFrame | No
         return 0.0
     kinds = classify_kpis(_text_col(initiatives, "kpi"), vocabulary)["kpi_kind"]
     return float(((_text_col(initiatives, "goal") != "") & (kinds == "business")).sum() / len(initiatives))
-
-
-def norm_lists(initiatives: pd.DataFrame) -> pd.Series:
-    """The norms each initiative carries, as lists of norm ids in rising order (aliases such as
-    "user-generated content" resolved; see :func:`socialkit.schemas.norm_id`)."""
-    cells = _text_col(initiatives, "norm")
-    return pd.Series([sorted({n for n in map(norm_id, split_multi(c)) if n}, key=NORM_LEVELS.get) for c in cells],
-                     index=cells.index, dtype=object)
-
-
-def norm_levels(initiatives: pd.DataFrame) -> pd.Series:
-    """Highest norm level of each initiative (content 1 ... collective intelligence 4; NaN when none)."""
-    lists = norm_lists(initiatives)
-    return pd.Series([float(max(NORM_LEVELS[n] for n in ns)) if ns else np.nan for ns in lists], index=lists.index,
-                     dtype="float64")
-
-
-def norm_depth(initiatives: pd.DataFrame) -> float:
-    """norm depth = mean highest norm level over initiatives with a norm (NaN when none has one)."""
-    lv = norm_levels(initiatives).dropna()
-    return float(lv.mean()) if len(lv) else float("nan")
-
-
-def highest_norm(initiatives: pd.DataFrame) -> int:
-    """highest norm = max norm level reached (0 when no initiative names a norm)."""
-    lv = norm_levels(initiatives).dropna()
-    return int(lv.max()) if len(lv) else 0
-
-
-def audience_reach(initiatives: pd.DataFrame) -> float:
-    """audience reach = audiences named by at least one initiative / 3 (customers, partners, employees)."""
-    reached = {a for cell in _text_col(initiatives, "audience") for a in split_multi(cell) if a in AUDIENCES}
-    return len(reached) / len(AUDIENCES)
-
-
-def norm_table(initiatives: pd.DataFrame, norms: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One row per norm (rising order): norm, label, level, initiatives carrying it, share (of the
-    initiatives with any norm), definition and example (from the ``norms`` table)."""
-    norms = tables.load("norms") if norms is None else norms
-    info = norms.set_index("norm")
-    lists = norm_lists(initiatives)
-    with_norm = sum(bool(ns) for ns in lists)
-    counts = [sum(n in ns for ns in lists) for n in NORMS]
-    return pd.DataFrame({"norm": list(NORMS), "label": [info.at[n, "label"] for n in NORMS],
-                         "level": list(NORM_LEVELS.values()), "initiatives": counts,
-                         "share": [c / with_norm if with_norm else 0.0 for c in counts],
-                         "definition": [info.at[n, "definition"] for n in NORMS],
-                         "example": [info.at[n, "example"] for n in NORMS]})
-
-
-def audience_table(initiatives: pd.DataFrame) -> pd.DataFrame:
-    """Initiatives reaching each audience (an initiative may reach several)."""
-    cells = [split_multi(c) for c in _text_col(initiatives, "audience")]
-    counts = [sum(a in c for c in cells) for a in AUDIENCES]
-    return pd.DataFrame({"audience": list(AUDIENCES), "initiatives": counts, "reached": [c > 0 for c in counts]})
-
-
-def norm_audience_grid(initiatives: pd.DataFrame, norms: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The 4 x 3 grid of norms (user-generated content, collaboration, community, collective
-    intelligence) by audiences (customers, partners, employees): one row per cell with ``norm``,
-    ``label``, ``level``, ``audience``, ``initiatives`` (count), ``names`` (", ") and ``opportunity``
-    (True for an empty cell). An initiative sits in every cell of its norms x its audiences."""
-    norms = tables.load("norms") if norms is None else norms
-    labels = dict(zip(norms["norm"], norms["label"]))
-    lists = norm_lists(initiatives)
-    auds = pd.Series([[a for a in split_multi(c) if a in AUDIENCES] for c in _text_col(initiatives, "audience")],
-                     index=initiatives.index, dtype=object)
-    names = _text_col(initiatives, "initiative")
-    rows = []
-    for n in NORMS:
-        for a in AUDIENCES:
-            who = [names[i] for i in initiatives.index if n in lists[i] and a in auds[i]]
-            rows.append({"norm": n, "label": labels.get(n, n), "level": NORM_LEVELS[n], "audience": a,
-                         "initiatives": len(who), "names": ", ".join(who), "opportunity": not who})
-    return pd.DataFrame(rows)
-
-
-def grid_view(grid: pd.DataFrame) -> pd.DataFrame:
-    """The grid of :func:`norm_audience_grid` as a table to read: one row per norm, one column per
-    audience, each cell "n: names" or "opportunity" when empty."""
-    cells = grid.assign(cell=[f"{c}: {names}" if c else "opportunity" for c, names in zip(grid["initiatives"], grid["names"])])
-    view = cells.pivot(index="label", columns="audience", values="cell")
-    return view.loc[list(dict.fromkeys(grid["label"])), list(AUDIENCES)].rename_axis(index="norm", columns=None)
 
 
 def delivered_value(deliveries: pd.DataFrame) -> float:
@@ -599,8 +516,9 @@ def analyse(initiatives: pd.DataFrame, functions: pd.DataFrame | None = None, *,
         "audience_reach": "audiences reached / 3",
         "grid_cells": "norm x audience cells with an initiative / 12",
     }
-    scores = pd.DataFrame({"score": list(measures), "value": list(measures.values()),
-                           "shown": [shown[k] for k in measures], "formula": [formula[k] for k in measures]})
+    scores = pd.DataFrame({"score": list(measures), "label": [SCORE_LABELS.get(k, k) for k in measures],
+                           "value": list(measures.values()), "shown": [shown[k] for k in measures],
+                           "formula": [formula[k] for k in measures]})
     label, reasons = classify(measures, thresholds=thresholds, threshold_table=threshold_table)
     return VennResult(
         classification=label, scores=scores, reasons=reasons, initiatives=table, membership=m,
@@ -626,15 +544,6 @@ def summary(result: VennResult) -> Markdown:
     if nxt and not unmet.empty:
         text += f" To become {nxt}: " + "; ".join(unmet["reason"].str.split(":").str[0]) + "."
     return Markdown(text)
-
-
-def opportunities(result: VennResult) -> Findings:
-    """The empty cells of the norm x audience grid, one line per norm, as opportunities."""
-    out = Findings(empty="_Every norm reaches every audience._")
-    empty = result.grid[result.grid["opportunity"]]
-    for label, grp in empty.groupby("label", sort=False):
-        out.add(f"{label} with {join_and(grp['audience'])}: no initiative yet", kind="step")
-    return out
 
 
 def compare(initiatives_by_brand: Mapping[str, pd.DataFrame], functions: pd.DataFrame | None = None, *,

@@ -70,7 +70,7 @@ def test_parse_value():
 def test_run_writes_notebook_and_offline_html_with_inline_svg(tmp_path):
     out = tmp_path / "venn.ipynb"
     res = sk("run", "01_social_business_venn", "-p", "brand", "northbridge_advisory", "-p", "compare_brands", "[]",
-             "-o", out)
+             "-o", out, "--reports-dir", tmp_path)
     assert res.returncode == 0, res.stderr
     html = out.with_suffix(".html").read_text()
     assert html.count("<svg") >= 2 and 'src="http' not in html and "<script" not in html

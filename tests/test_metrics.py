@@ -268,7 +268,8 @@ def test_vanity_only_is_a_finding_not_an_error():
     cov = metrics.ladder_coverage(df).set_index("rung")
     assert cov.loc["relationships", "status"] == "vanity only"
     assert cov.loc["relationships", "business_coverage"] == 0
-    assert cov.loc["relationships", "vanity_coverage"] == pytest.approx(1 / 3)  # reach of followers, reach, impressions
+    # reach of followers, reach, impressions, follows gained, media views
+    assert cov.loc["relationships", "vanity_coverage"] == pytest.approx(1 / 5)
     assert cov.loc["revenue", "status"] == "nothing measured"
 
 

@@ -53,13 +53,15 @@ def test_memorials_with_explicit_paths_and_column_map_show_a_business_model_cap(
                           programmes_path=str(sample_path(brand, "programmes")),
                           column_map={"assessment": {"Department": "function"}})
     svgs = svg_outputs(nb)
-    assert len(svgs) == 4 and all(s.lstrip().startswith("<svg") for s in svgs)  # no practices answers: no chart
-    assert not any("Presence, platform, purpose" in s for s in svgs)
+    assert len(svgs) == 5 and all(s.lstrip().startswith("<svg") for s in svgs)
+    practice = [s for s in svgs if "Presence, platform, purpose" in s]
+    assert len(practice) == 1 and "not scored: no answers were given" in practice[0]  # no practices answers
     text = text_outputs(nb)
     assert "Business model caps you at transparent" in text
     assert "Online design consultation" in text
     # the brand's practices answers are not taken for someone else's assessment: the blank questionnaire instead
-    assert "Presence (social networking)" not in text and "PR1" in text and "Networks where the people" in text
+    assert "Presence (social networking): " not in text and "PR1" in text and "Networks where the people" in text
+    assert "not scored: no answers were given" in text
     # no JavaScript or CDN in the outputs of a report run
     assert "cdn.jsdelivr" not in json.dumps(nb)
 

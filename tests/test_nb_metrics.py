@@ -11,7 +11,7 @@ import pytest
 from socialkit.config import NOTEBOOKS_DIR, SAMPLES_DIR
 from socialkit.params import notebook_parameters
 
-from conftest import DATA_DIR, svg_outputs, text_outputs
+from conftest import DATA_DIR, svg_outputs, table_of, text_outputs
 
 NB = "04_vanity_to_value"
 PAGE = DATA_DIR / "posts"
@@ -103,3 +103,36 @@ def test_page_export_without_objectives_or_channel(execute_notebook):
     text = text_outputs(nb)
     assert "No objectives defined" in text
     assert "all channels" in text
+
+
+EXPORTS = DATA_DIR / "exports"
+
+
+@pytest.mark.parametrize("posts_path", [str(EXPORTS / "x_2021"), str(EXPORTS / "x_2021" / "tweet_activity_metrics_*.csv")],
+                         ids=["folder", "glob"])
+def test_monthly_x_exports_as_they_come(execute_notebook, posts_path):
+    """Eleven monthly X exports, one month missing, overlapping downloads, +0000 times, promoted columns:
+    read with no column_map, the preset named, the missing month reported, the overlap counted once,
+    no warning anywhere (the fixture checks every output)."""
+    nb = execute_notebook(NB, posts_path=posts_path, timezone="Europe/Berlin")
+    assert not _errors(nb)
+    text = text_outputs(nb)
+    assert "11 files were read and stacked" in text and "X (Twitter) analytics per-tweet export" in text
+    assert "posts exported in more than one file counted once" in text
+    assert "2021-05: no posts in the files" in text and "missing export" in text
+    assert "Warning" not in text
+    trend = [s for s in svg_outputs(nb) if "per period" in s]
+    assert trend and "no posts" in trend[0]  # the gap is drawn, not bridged
+    preview = table_of(nb, "sk.present.table(sk.metrics.preview(posts)")
+    assert {"Post", "Date", "Channel", "Impressions", "Engagements"} <= set(preview.columns)
+    assert set(preview["Channel"]) == {"x"}
+    paid = table_of(nb, "by_paid = ")
+    assert {"organic", "paid"} <= set(paid["Paid or organic"])  # promoted columns split paid from organic
+
+
+def test_a_facebook_page_export_with_no_dates(execute_notebook):
+    nb = execute_notebook(NB, posts_path=str(EXPORTS / "facebook_metrics.csv"))
+    assert not _errors(nb)
+    text = text_outputs(nb)
+    assert "Facebook page insights export" in text and "Trend skipped" in text
+    assert "day 1" in text  # weekdays kept as the export numbers them

@@ -7,7 +7,7 @@ import pandas as pd
 import papermill
 import pytest
 
-from conftest import svg_outputs, text_outputs
+from conftest import svg_outputs, table_of, text_outputs
 from socialkit.config import sample_brands
 
 NOTEBOOK = "01_social_business_venn"
@@ -34,16 +34,6 @@ def _svgs(nb) -> dict[str, str]:
     return found
 
 
-def _html_table(html: str) -> pd.DataFrame:
-    """The cells of a DataFrame's HTML output (header row and body rows; the index column dropped)."""
-    import re
-
-    head = re.findall(r"<th>(.*?)</th>", re.search(r"<thead>(.*?)</thead>", html, re.S).group(1), re.S)
-    rows = [re.findall(r"<td>(.*?)</td>", row, re.S) for row in re.findall(r"<tr>(.*?)</tr>",
-                                                                           html.split("<tbody>")[1], re.S)]
-    return pd.DataFrame(rows, columns=[h for h in head if h][-len(rows[0]):])
-
-
 def test_sample_brands_are_the_three_planted_ones():
     assert set(EXPECTED) <= set(sample_brands())
 
@@ -52,24 +42,28 @@ def test_sample_brands_are_the_three_planted_ones():
 def test_notebook_runs_for_every_sample_brand(execute_notebook, brand):
     nb = execute_notebook(NOTEBOOK, brand=brand)
     text = text_outputs(nb)
-    # scores table, classification with reasons, recommendations
-    assert "integration" in text and "audience_reach" in text and "formula" in text
+    # scores table (human labels), classification with reasons, recommendations
+    scores = table_of(nb, "sk.present.table(result.scores")
+    assert list(scores.columns) == ["Score", "Result", "Formula"]
+    assert {"Integration", "Audience reach", "Measurable value", "Delivered value"} <= set(scores["Score"])
     assert f"**{EXPECTED[brand]}**" in text
-    assert "threshold" in text and "reason" in text
-    assert "tactic" in text and "serves" in text
+    assert "Reason" in table_of(nb, "sk.present.table(result.reasons").columns
+    if len(table_of(nb, "sk.present.table(result.recommendations")):
+        assert {"Tactic", "Serves functions"} <= set(table_of(nb, "sk.present.table(result.recommendations").columns)
     charts = _svgs(nb)
     assert {"venn", "upset", "heatmap", "quadrant", "grid"} <= set(charts)
     assert charts["venn"].count("aria-roledescription=\"circle\"") == 3
     assert "Customer service (" in charts["venn"]
-    for other in EXPECTED:
-        assert other in charts["quadrant"]  # every sample brand on the scope-vs-value quadrant
+    for other in ("Summit Outfitters", "Northbridge Advisory", "Evergreen Memorials"):
+        assert other in charts["quadrant"]  # every sample brand, by its display name, on the scope-vs-value quadrant
     assert "measurable value" in charts["quadrant"]  # the quadrant says which value it uses
     # value in two parts, the norm x audience grid with definitions, the loop and the notes
-    assert "measurable_value" in text and "delivered_value" in text and "linked business objective" in text
-    assert "User-generated content" in text and "Collective intelligence" in text and "definition" in text
+    assert "linked business objective" in text
+    norms = table_of(nb, "sk.present.table(result.norms")
+    assert {"User-generated content", "Collective intelligence"} <= set(norms["Norm"]) and "Definition" in norms.columns
     assert "opportunity" in charts["grid"]
-    assert "recommendation" in text and "Name the initiative that deploys" in text  # improve, and one unlinked
-    assert "delivered" in text and "objectives" in text
+    improve = table_of(nb, "improvements = ")
+    assert "Recommendation" in improve.columns and "Name the initiative that deploys" in text  # improve, one unlinked
     assert "venn_thresholds.csv, kit assumption" in text
     assert not any(o.get("output_type") == "error" for c in nb.cells for o in c.get("outputs", []))
 
@@ -113,10 +107,9 @@ def test_notebook_classifies_the_issue_kpis_and_asks_about_the_unknown_one(execu
     path = tmp_path / "kpis.csv"
     initiatives.to_csv(path, index=False)
     nb = execute_notebook(NOTEBOOK, initiatives_path=str(path), compare_brands=[])
-    table = [c for c in nb.cells if c.cell_type == "code" and c.source.strip() == "result.initiatives"][0]
-    frame = _html_table(table.outputs[0]["data"]["text/html"])
-    assert frame["kpi_kind"].tolist() == ["vanity", "vanity", "business", "vanity", "business", "unclassified"]
-    assert frame["kpi_means"].tolist() == ["engagement", "engagement", "opt-in", "followers", "leads", ""]
+    frame = table_of(nb, "sk.present.table(result.initiatives, hide")
+    assert frame["KPI kind"].tolist() == ["vanity", "vanity", "business", "vanity", "business", "unclassified"]
+    assert frame["What the KPI measures"].tolist() == ["engagement", "engagement", "opt-in", "followers", "leads", ""]
     assert 'Is "brand love" a business result or a vanity number?' in text_outputs(nb)
     assert "33% (2 of 6 have a goal and a business KPI)" in text_outputs(nb)
 

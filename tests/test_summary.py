@@ -62,7 +62,7 @@ def test_partial_inputs_become_notes_not_errors():
 def test_brand_comparison_sections_are_escaped_tables_and_svg():
     sections = dict(compare.brand_comparison(["summit_outfitters", "evergreen_memorials"]))
     quadrant = sections["Scope vs value (Venn model)"]
-    assert quadrant.startswith("<svg") and "summit_outfitters" in quadrant
+    assert quadrant.startswith("<svg") and "Summit Outfitters" in quadrant
     assert "business model caps you at transparent" in sections["How deep: relationship depth and its limits"]
     assert "<table" in sections["Measurement maturity: vanity to business metrics"]
 
@@ -70,7 +70,7 @@ def test_brand_comparison_sections_are_escaped_tables_and_svg():
 @pytest.mark.notebook
 @pytest.mark.parametrize("brand", ["summit_outfitters", "northbridge_advisory", "evergreen_memorials"])
 def test_stakeholder_notebook_runs(execute_notebook, brand):
-    from conftest import svg_outputs, text_outputs
+    from conftest import svg_outputs, table_of, text_outputs
 
     nb = execute_notebook("05_stakeholder_report", brand=brand)
     assert len(svg_outputs(nb)) == 6
@@ -79,8 +79,15 @@ def test_stakeholder_notebook_runs(execute_notebook, brand):
     # the norm x audience grid, presence / platform / purpose, the objective -> initiative link and improve steps
     assert "Collective intelligence" in text and "opportunity" in text
     assert "Purpose (social market leadership)" in text and "Presence (social networking)" in text
-    assert "recommendation" in text and "initiative" in text
+    improve = table_of(nb, "sk.present.table(summary.improvements")
+    assert {"Objective", "Initiative", "Action", "Recommendation"} <= set(improve.columns)
     assert "Name the initiative that deploys" in text  # every brand has one unlinked objective
+    # the first page: the at-a-glance table and at most eight headline bullets, then a page break
+    glance = table_of(nb, "sk.present.table(summary.headline")
+    assert list(glance.columns) == ["Area", "Measure", "Result"] and "Business functions" in set(glance["Area"])
+    headlines = [c for c in nb.cells if c.cell_type == "code" and c.source.strip() == "summary.headlines()"][0]
+    bullets = headlines.outputs[0]["data"]["text/markdown"].count("\n- ") + 1
+    assert 4 <= bullets <= 8 and "page-break-after" in headlines.metadata["tags"]
     assert "venn_thresholds.csv, kit assumption" in text  # the notes list the assumptions
     if brand == "evergreen_memorials":
         assert "social media desk" in text and "Business model caps you at transparent" in text

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from socialkit import functions, io, tables, venn
+from socialkit import functions, io, tables, venn, norms
 from socialkit.charts import venn as venn_charts
 from socialkit.config import sample_path
 from socialkit.exceptions import DataValidationError, FunctionTableError, ParameterError
@@ -102,9 +102,9 @@ def test_single_score_functions_match_the_formulas():
     assert venn.silos(m) == ["pr"]
     assert venn.unreached(m) == ["events"]
     assert venn.measurable_value(kept) == pytest.approx(1 / 6)
-    assert venn.norm_depth(kept) == pytest.approx(1.6)
-    assert venn.highest_norm(kept) == 3
-    assert venn.audience_reach(kept) == pytest.approx(2 / 3)
+    assert norms.norm_depth(kept) == pytest.approx(1.6)
+    assert norms.highest_norm(kept) == 3
+    assert norms.audience_reach(kept) == pytest.approx(2 / 3)
 
 
 def test_retired_initiatives_count_when_not_excluded():
@@ -589,11 +589,11 @@ def test_grid_places_each_initiative_in_every_cell_of_its_norms_and_audiences():
     t = res.initiatives.set_index("initiative")
     assert t.loc["Forum", "norm"] == "content; community" and t.loc["Forum", "norm_level"] == 3
     assert res.measures["highest_norm"] == 4 and res.measures["norm_depth"] == pytest.approx((3 + 4 + 1 + 2 + 1) / 5)
-    view = venn.grid_view(res.grid)
+    view = norms.grid_view(res.grid)
     assert list(view.columns) == ["customers", "partners", "employees"]
     assert view.loc["Community", "partners"] == "opportunity"
     assert view.loc["User-generated content", "customers"] == "2: Forum, Photo wall"
-    steps = venn.opportunities(res)
+    steps = norms.opportunities(res.grid)
     assert "Collective intelligence with customers and partners: no initiative yet" in [f.text for f in steps]
 
 

@@ -1,9 +1,10 @@
 """Charts: the house theme, rendering set-up, and one module per concept.
 
 Chart functions live in ``socialkit.charts.<concept>`` (``venn``, ``depth``, ``ladder``,
-``segments``, ``metrics``): each takes the result objects or tidy tables of its domain module and
-returns an ``alt.Chart``; none displays, saves or changes global state. Colours come from the theme
-constants below, never from hex codes in the domain code.
+``segments``, ``metrics``, ``history`` for key figures across runs): each takes the result
+objects or tidy tables of its domain module and returns an ``alt.Chart``; none displays, saves
+or changes global state. Colours come from the theme constants below, never from hex codes in the
+domain code.
 
 How a chart is rendered is chosen once per context with :func:`use_rendering`:
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import altair as alt
 import pandas as pd
+from altair.vegalite.v6.display import png_renderer, svg_renderer
 
 from ..exceptions import ParameterError
 
@@ -38,6 +40,9 @@ BULLET_BANDS = [FAINT, "#dddddd", "#cfe8dc"]
 DIVERGING = "redblue"
 SEQUENTIAL = "blues"
 MAX_CHART_ROWS = 5000
+#: Resolution at which dense charts are rasterised for reports (pixels per inch).
+PRINT_PPI = 200
+STATIC_RENDERER = "socialkit-static"
 FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
 
 
@@ -48,13 +53,30 @@ def _socialkit_theme() -> alt.theme.ThemeConfig:
             "font": FONT,
             "view": {"continuousWidth": 420, "continuousHeight": 280, "stroke": None},
             "range": {"category": PALETTE},
-            "axis": {"labelFontSize": 11, "titleFontSize": 12, "grid": True, "gridColor": GRID,
+            "axis": {"labelFontSize": 11, "titleFontSize": 12, "grid": True, "gridColor": GRID, "labelLimit": 280,
                      "domainColor": RULE, "tickColor": RULE},
             "legend": {"labelFontSize": 11, "titleFontSize": 12},
             "title": {"fontSize": 14, "anchor": "start", "color": INK},
             "header": {"labelFontSize": 11, "titleFontSize": 12},
         }
     }
+
+
+def _static_renderer(spec: dict, **metadata):
+    """Vector SVG for every chart; a PNG at print resolution for a chart marked :func:`rasterised`
+    (thousands of marks make an SVG heavy to print and to open)."""
+    if ((spec.get("usermeta") or {}).get("socialkit") or {}).get("raster"):
+        return png_renderer(spec, ppi=PRINT_PPI, **metadata)
+    return svg_renderer(spec, **metadata)
+
+
+alt.renderers.register(STATIC_RENDERER, _static_renderer)
+
+
+def rasterised(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """``chart`` marked to be drawn as a picture at print resolution in static output (reports), for
+    charts with thousands of marks; in JupyterLab it stays interactive."""
+    return chart.properties(usermeta={"socialkit": {"raster": True}})
 
 
 def use_rendering(mode: str = "static") -> str:
@@ -69,7 +91,7 @@ def use_rendering(mode: str = "static") -> str:
     if mode == "interactive":
         alt.renderers.enable("jupyter", offline=True)
     else:
-        alt.renderers.enable("svg")
+        alt.renderers.enable(STATIC_RENDERER)
     return alt.renderers.active
 
 

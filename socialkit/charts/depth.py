@@ -14,7 +14,7 @@ import pandas as pd
 
 from .. import depth, tables
 from .. import functions as fn
-from . import BLUE, GREEN, INK, MUTED, NEUTRAL, ORANGE, SEQUENTIAL, SKY, VERMILION
+from . import BLUE, GREEN, INK, MUTED, NEUTRAL, ORANGE, SEQUENTIAL, SKY, VERMILION, message_chart
 
 #: Colour of each gap status (see :func:`socialkit.depth.depth_gap`).
 STATUS_COLOURS = dict(zip(depth.STATUSES, [BLUE, GREEN, VERMILION]))
@@ -100,10 +100,14 @@ def level_heatmap(levels_scored: pd.DataFrame, functions: pd.DataFrame | None = 
                                     width=alt.Step(90), height=alt.Step(24))
 
 
-def practice_chart(practices_table: pd.DataFrame) -> alt.LayerChart:
-    """Presence, platform and purpose scores (0-100) of ``PracticeResult.practices``
-    (:func:`socialkit.practices.score`), with each practice's threshold as a tick."""
-    data = practices_table.copy()
+def practice_chart(result) -> alt.Chart:
+    """Presence, platform and purpose scores (0-100) of a ``PracticeResult``
+    (:func:`socialkit.practices.score`, or its ``practices`` table), with each practice's threshold as
+    a tick; a line saying so when nothing was answered (``None``)."""
+    if result is None:
+        return message_chart("Presence, platform and purpose are not scored: no answers were given.",
+                             "Presence, platform, purpose")
+    data = (result.practices if hasattr(result, "practices") else result).copy()
     data["score_pct"] = (data["score"] * 100).round(0)
     data["threshold_pct"] = data["threshold"] * 100
     data["practised_text"] = np.where(data["practised"], "practised", "not yet")

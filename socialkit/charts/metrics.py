@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .. import metrics
-from . import BLUE, BULLET_BANDS, DIVERGING, INK, ORANGE, message_chart
+from . import BLUE, BULLET_BANDS, DIVERGING, INK, MUTED, ORANGE, message_chart
 
 
 def _keys(table: pd.DataFrame) -> list[str]:
@@ -86,17 +86,27 @@ def trend_chart(result: metrics.Trends) -> alt.Chart:
     the chart when trends were skipped."""
     if result.skipped:
         return message_chart("Trend skipped: no ordered time column (see the note above).", "Trend")
-    t = result.table.dropna(subset=["value"]).copy()
-    if t.empty:
+    if result.table["value"].dropna().empty:
         return message_chart("No value in any period.", "Trend")
+    t = result.table.copy()
     r = metrics.RATES[result.rate]
     t[result.by] = t[result.by].astype(str)
-    return alt.Chart(t).mark_line(point=True).encode(
+    line = alt.Chart(t).mark_line(point=True, invalid="break-paths-show-domains").encode(  # gaps stay gaps
         x=alt.X("period_start:T", title="period"),
         y=alt.Y("value:Q", title=f"{r.label} ({r.unit})"),
         color=alt.Color(f"{result.by}:N", title=result.by.replace("_", " ")),
         tooltip=["period", result.by, alt.Tooltip("value:Q", format=".3f"), "used"],
-    ).properties(width=460, title=f"{r.label} per period")
+    )
+    title = f"{r.label} per period"
+    if not result.gaps:
+        return line.properties(width=460, title=title)
+    gaps = pd.DataFrame({"period_start": pd.to_datetime(t.loc[t["value"].isna(), "period_start"]).drop_duplicates(),
+                         "label": "no posts"})
+    marks = alt.Chart(gaps).mark_rule(strokeDash=[3, 3], color=MUTED).encode(x="period_start:T")
+    text = alt.Chart(gaps).mark_text(angle=270, align="left", dx=4, dy=-4, fontSize=10, color=MUTED).encode(
+        x="period_start:T", y=alt.value(4), text="label:N")
+    return alt.layer(marks, text, line).properties(
+        width=460, title=alt.Title(title, subtitle=f"Dashed: periods with no posts in the files ({', '.join(result.gaps)})"))
 
 
 def timing_chart(table: pd.DataFrame) -> alt.Chart:

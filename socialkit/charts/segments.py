@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 
 from ..segments import FRAGILE_BELOW, STABLE_AT, Stability, index_rows
-from . import BLUES, DIVERGING, INK, PALETTE, RULE, SEQUENTIAL, VERMILION, message_chart, sample_for_chart
+from . import BLUES, DIVERGING, INK, PALETTE, RULE, SEQUENTIAL, VERMILION, message_chart, rasterised, sample_for_chart
 
 
 def _segment_domain(names: Iterable[str]) -> alt.Scale:
@@ -107,12 +107,12 @@ def projection_chart(points: pd.DataFrame) -> alt.Chart:
     coloured by segment (sampled)."""
     d = sample_for_chart(points)
     ev = points.attrs.get("explained", [float("nan"), float("nan")])
-    return alt.Chart(d).mark_circle(size=14, opacity=0.55).encode(
+    return rasterised(alt.Chart(d).mark_circle(size=14, opacity=0.55).encode(
         x=alt.X("pc1:Q", title=f"component 1 ({ev[0]:.0%} of variance)"),
         y=alt.Y("pc2:Q", title=f"component 2 ({ev[1]:.0%} of variance)"),
         color=alt.Color("name:N", title="segment", legend=alt.Legend(labelLimit=300),
                         scale=_segment_domain(d.sort_values("segment")["name"])),
-        tooltip=["name"]).properties(title=f"Segments on a 2-D map ({len(d):,} sampled respondents)")
+        tooltip=["name"]).properties(title=f"Segments on a 2-D map ({len(d):,} sampled respondents)"))
 
 
 def stability_chart(result: Stability) -> alt.LayerChart:

@@ -27,19 +27,20 @@ from __future__ import annotations
 
 from .correlation import (binned_vanity_value, bootstrap_interval, fisher_interval, spearman, strongest_pair,
                           vanity_value, vanity_value_findings)
-from .ladder import (RUNGS, VANITY_ONLY, assumed_channel, classify_metrics, ladder_coverage, ladder_map,
+from .ladder import (RUNGS, preview, VANITY_ONLY, assumed_channel, classify_metrics, ladder_coverage, ladder_map,
                      measurement_findings, measurement_gaps, trust_series, trust_table)
 from .objectives import delivery, improve, link_objectives, objective_findings, objectives_status, resolve_metric
 from .rates import (DIMENSIONS, ENGAGEMENT_ACTIONS, FUNNEL_STAGES, RATES, Rate, basis_column, check_by, check_rates,
                     engagements, funnel, paid_label, post_rates, rate_definitions, rate_notes, rates, rates_summary)
-from .time import MONTHS, PERIODS, WEEKDAYS, TimeBasis, add_period, check_period, gap_findings, missing_periods, time_basis
+from .time import (MONTHS, PERIODS, WEEKDAYS, TimeBasis, add_period, check_period, gap_findings, missing_periods,
+                   period_covered, time_basis)
 from .trends import Trends, timing, trends
 
 __all__ = [
     "DIMENSIONS", "ENGAGEMENT_ACTIONS", "FUNNEL_STAGES", "MONTHS", "PERIODS", "RATES", "RUNGS", "VANITY_ONLY",
     "WEEKDAYS", "Rate", "TimeBasis", "Trends", "add_period", "assumed_channel", "basis_column",
     "binned_vanity_value", "bootstrap_interval", "check_by", "check_period", "check_rates", "classify_metrics",
-    "delivery", "engagements", "fisher_interval", "improve", "link_objectives", "trust_series", "trust_table", "gap_findings", "missing_periods", "funnel", "ladder_coverage", "ladder_map", "measurement_findings",
+    "delivery", "engagements", "fisher_interval", "period_covered", "preview", "improve", "link_objectives", "trust_series", "trust_table", "gap_findings", "missing_periods", "funnel", "ladder_coverage", "ladder_map", "measurement_findings",
     "measurement_gaps", "objective_findings", "objectives_status", "paid_label", "post_rates", "rate_definitions",
     "rate_notes", "rates", "rates_summary", "resolve_metric", "spearman", "strongest_pair", "time_basis", "timing",
     "trends", "vanity_value", "vanity_value_findings",

@@ -235,6 +235,15 @@ def ladder_map(posts: pd.DataFrame, *, ladder: pd.DataFrame | None = None) -> pd
     return pd.DataFrame(rows)
 
 
+def preview(posts: pd.DataFrame, n: int = 8) -> pd.DataFrame:
+    """The first ``n`` posts, with the columns of the posts contract the file has (in the contract's
+    order): what was read, at a glance."""
+    order = ["post_id", "date", "month", "weekday", "hour", "channel", "post_type", "paid", "reach", "impressions",
+             "likes", "comments", "shares", "saves", "clicks", "engagements", "follows", "followers", "opt_ins", "leads",
+             "orders", "revenue"]
+    return posts.loc[:, [c for c in order if c in posts.columns]].head(n)
+
+
 def trust_series(trust: pd.DataFrame) -> dict[str, pd.Series]:
     """Each measure of a trust file (period, measure, value) as a Series of values by period, in time
     order when every period reads as a date or period ("2025-Q1", "2025-06", "2025"), else in file

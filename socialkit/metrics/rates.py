@@ -78,6 +78,10 @@ RATES: dict[str, Rate] = {r.name: r for r in (
          "1000 * opt_ins / reach"),
     Rate("revenue_per_1000_reach", "Revenue per 1,000 reach", "revenue", "reach_basis", 1000, "money per 1,000 reach",
          "1000 * revenue / reach"),
+    Rate("platform_engagement_rate", "Engagement rate (platform's total)", "platform_engagements", "impressions_basis",
+         100, "%", "100 * engagements as the platform counts them (every click, expand, like ...) / impressions"),
+    Rate("follows_per_1000_impressions", "Follows gained per 1,000 impressions", "follows", "impressions_basis", 1000,
+         "per 1,000 impressions", "1000 * follows gained from the posts / impressions: the audience-growth measure"),
 )}
 
 #: Funnel stages, in order, with the quantity each counts.
@@ -132,6 +136,8 @@ def engagements(posts: pd.DataFrame) -> pd.Series:
     """
     present = [c for c in ENGAGEMENT_ACTIONS if c in posts.columns]
     if not present:
+        if "engagements" in posts.columns:  # only the platform's own total: better than nothing
+            return posts["engagements"].astype("float64").rename("engagements")
         return pd.Series(np.nan, index=posts.index, dtype="float64", name="engagements")
     return posts[present].astype("float64").sum(axis=1, min_count=1).rename("engagements")
 
@@ -142,7 +148,12 @@ def _quantity(posts: pd.DataFrame, name: str) -> tuple[pd.Series, str | None]:
         return pd.Series(1.0, index=posts.index), "posts"
     if name == "engagements":
         present = [c for c in ENGAGEMENT_ACTIONS if c in posts.columns]
-        return engagements(posts), ("+".join(present) if present else None)
+        fallback = "engagements" if "engagements" in posts.columns else None
+        return engagements(posts), ("+".join(present) if present else fallback)
+    if name == "platform_engagements":  # the export's own total, not the kit's sum of actions
+        if "engagements" in posts.columns:
+            return posts["engagements"].astype("float64"), "engagements"
+        return pd.Series(np.nan, index=posts.index), None
     if name in ("reach_basis", "impressions_basis"):
         col = basis_column(posts, name)
         if col is None:
@@ -249,7 +260,7 @@ def rates_summary(long: pd.DataFrame, *, digits: int = 2) -> pd.DataFrame:
 def rate_notes(long: pd.DataFrame) -> pd.DataFrame:
     """The rows of :func:`rates` whose value is blank or partial, with the reason (the note)."""
     keys = [c for c in long.columns if c in DIMENSIONS]
-    out = long.loc[long["note"] != "", keys + ["rate", "value", "used", "skipped", "note"]]
+    out = long.loc[long["note"] != "", keys + ["rate", "label", "value", "used", "skipped", "note"]]
     return out.reset_index(drop=True)
 
 

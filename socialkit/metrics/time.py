@@ -130,6 +130,19 @@ def _period_label(start: pd.Series, period: str) -> pd.Series:
     return lab.where(start.notna(), pd.NA)
 
 
+def period_covered(posts: pd.DataFrame) -> str | None:
+    """The period the posts cover, for a report's title block: "2021-01-02 to 2021-12-30" from dates,
+    "2025-01 to 2025-12" from months with their year; None without an ordered time column."""
+    basis = time_basis(posts)
+    if basis.source == "date":
+        d = pd.to_datetime(posts["date"], errors="coerce").dropna()
+        return f"{d.min():%Y-%m-%d} to {d.max():%Y-%m-%d}" if len(d) else None
+    if basis.source == "month":
+        starts = _parse_month(posts["month"])[0].dropna()
+        return f"{starts.min():%Y-%m} to {starts.max():%Y-%m}" if len(starts) else None
+    return None
+
+
 def missing_periods(posts: pd.DataFrame, *, period: str = "month") -> pd.DataFrame:
     """Periods inside the covered range (first to last post) in which the table has no post at all:
     columns ``period`` and ``period_start``. Empty without an ordered time column. A month with no post
