@@ -12,7 +12,7 @@ __all__ = ["SocialKitError", "__version__", "setup_notebook"]
 
 _SUBMODULES = {"activation", "batch", "charts", "compare", "config", "contracts", "depth", "execute", "export",
                "figures", "files", "findings", "functions", "history", "index", "io", "kernels", "kpi", "ladder",
-               "metrics", "norms", "panels", "params", "paths", "practices", "present", "records", "report",
+               "metrics", "norms", "panels", "params", "paths", "periods", "practices", "present", "records", "report",
                "samples", "schemas", "secrets", "segments", "summary", "tables", "text", "venn", "workspace"}
 
 
@@ -46,6 +46,7 @@ def setup_notebook(namespace, notebook: str):
     from .params import check_parameters, is_interactive, organisation
 
     params = check_parameters(namespace, notebook)
+    records.reset()
     params["interactive"] = is_interactive(params.get("interactive", "auto"))
     quiet_library_warnings()
     org = organisation(params)

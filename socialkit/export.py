@@ -133,14 +133,19 @@ def masthead(nb: Mapping, *, organisation: str | None = None, period: str | None
     """What the title block says, for people: the organisation, the period covered and the date.
 
     The organisation and the period come from the figures the notebook recorded (see
-    :mod:`socialkit.records`: ``organisation``, ``period_covered``) unless given here."""
+    :mod:`socialkit.records`: ``organisation``, ``period_covered``, and for a report on one period
+    ``period`` and ``compared_with``) unless given here."""
     found = read_records(nb)
     items = {}
     org = organisation or found.get("organisation")
     if org:
         items["Organisation"] = str(org)
     covered = period or found.get("period_covered")
-    if covered:
+    if found.get("period") and not period:
+        items["Period"] = f"{found['period']} ({covered})" if covered else str(found["period"])
+        if found.get("compared_with"):
+            items["Compared with"] = str(found["compared_with"])
+    elif covered:
         items["Period covered"] = str(covered)
     items["Date"] = report_date(nb)
     return items

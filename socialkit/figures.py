@@ -107,6 +107,24 @@ def measurement(posts: pd.DataFrame, *, status: pd.DataFrame | None = None) -> d
     return out
 
 
+def period(window, posts: pd.DataFrame | None = None) -> dict[str, Any]:
+    """What a report covers in time, for its title block and the run history: ``period`` (the label,
+    e.g. 2025-Q4, with ``latest-quarter`` resolved), ``period_covered`` (the days the data covers in
+    it, or in the whole file without a period) and ``compared_with`` (the periods it is compared with).
+    ``window`` is a :class:`socialkit.metrics.Window`."""
+    if window.period is None:
+        return {"period_covered": metrics_module.period_covered(window.posts if posts is None else posts)}
+    p = window.period
+    covered = metrics_module.period_covered(window.posts) if window.days.get(p.label, p.days) < p.days else \
+        f"{p.start:%Y-%m-%d} to {p.end:%Y-%m-%d}"
+    against = [f"{q.label} ({'previous period' if name == 'previous period' else 'a year earlier'})"
+               for name, q, _ in window.comparisons()]
+    out = {"period": p.label, "period_covered": covered}
+    if against:
+        out["compared_with"] = " and ".join(against)
+    return out
+
+
 def summary(result, *, posts: pd.DataFrame | None = None) -> dict[str, Any]:
     """The key figures of an executive summary (:func:`socialkit.summary.executive_summary`): every
     area that ran."""

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from . import files, history, records
+from .figures import SHOWN
 from .config import sample_brands
 
 _CSS = """
@@ -142,6 +143,8 @@ def _change_table(cur: dict, prev: dict | None) -> str:
     if prev is None:
         return head + "<p class=\"note\">First run of this report for this brand in the history: nothing to compare yet.</p>"
     table = history.changes(cur["figures"], prev["figures"])
+    if table["figure"].isin(SHOWN).any():  # the key figures a reader follows; `socialkit history --compare` lists all
+        table = table[table["figure"].isin(SHOWN)]
     if table.empty:
         return head + "<p class=\"note\">The report records no key figures.</p>"
     when = history.time_text(prev.get("finished_at"))

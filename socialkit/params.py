@@ -28,7 +28,7 @@ from typing import Any, Mapping
 
 import yaml
 
-from . import config, paths
+from . import config, paths, periods
 from .exceptions import ParameterError, ParametersError
 from .text import closest
 
@@ -179,6 +179,12 @@ def validate_parameters(notebook: str | os.PathLike, given: Mapping[str, Any], *
             errors.append(ParameterError(name, f"must be of type {p.type_name}. Got {value!r} "
                                          f"({type(value).__name__}) instead."))
             continue
+        if name in _CHECKED and value not in (None, ""):
+            try:
+                _CHECKED[name](value)
+            except ParameterError as exc:
+                errors.append(exc)
+                continue
         if p.is_path and value not in (None, ""):
             why = paths.problem(value)
             if why:
@@ -189,6 +195,23 @@ def validate_parameters(notebook: str | os.PathLike, given: Mapping[str, Any], *
     if errors:
         raise ParametersError(errors, notebook=Path(str(notebook)).name)
     return {**{n: p.default for n, p in declared.items()}, **given}
+
+
+def _check_period(value: Any) -> None:
+    if str(value).strip() not in periods.LATEST:  # latest-* is resolved against the data
+        periods.parse(value)
+
+
+def _check_trend_by(value: Any) -> None:
+    from .metrics.time import PERIODS  # the trend granularities live with the trends
+
+    if value not in PERIODS:
+        raise ParameterError("trend_by", f"must be one of {', '.join(PERIODS)}. Got {value!r} instead.",
+                             closest(str(value), PERIODS))
+
+
+#: Parameters whose values have a grammar of their own, checked before the notebook runs.
+_CHECKED = {"period": _check_period, "trend_by": _check_trend_by}
 
 
 def assigned_names(nb: Mapping) -> set[str]:

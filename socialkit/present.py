@@ -118,6 +118,7 @@ class Table:
     currency: str = "USD"
     parts: list[list[str]] = field(default_factory=list)  # column names of each part (a wide table is split)
     empty: str = ""  # what is said instead of a table with no rows
+    tone: dict = field(default_factory=dict)  # column -> good/bad/neutral per row (colours the column)
 
     def html(self) -> str:
         """The table as HTML (one or more Great Tables parts, each a self-contained block)."""
@@ -142,6 +143,15 @@ class Table:
         table = table.cols_label(**{ids[n]: _label(spec[n]) for n in names})
         for n in names:
             table = _format(table, ids[n], spec[n], shown[ids[n]], self.currency)
+        for n, tones in self.tone.items():
+            if n not in ids:
+                continue
+            tones = list(tones)
+            for word, colour in (("good", GOOD), ("bad", BAD)):
+                rows = [i for i, t in enumerate(tones) if t == word]
+                if rows:
+                    table = table.tab_style(style=gt.style.text(color=colour, weight="bold"),
+                                            locations=gt.loc.body(columns=ids[n], rows=rows))
         title = self.title + (f" (part {number + 1} of {len(self.parts)})" if self.title and len(self.parts) > 1 else "")
         if title:
             table = table.tab_header(title=title)
@@ -243,12 +253,14 @@ def _split(columns: list[Column], data: pd.DataFrame, key_columns: int, width: i
 
 def table(df: pd.DataFrame | None, *, labels: Mapping[str, Any] | None = None, hide: Iterable[str] = (),
           title: str = "", note: str = "", currency: str | None = None, key_columns: int = 1,
-          width: int = PAGE_WIDTH, empty: str = "") -> Table:
+          width: int = PAGE_WIDTH, empty: str = "", tone: Mapping[str, str] | None = None) -> Table:
     """Present ``df`` for people (see the module docstring). ``labels`` overrides a column's label
     (``{"n": "Initiatives"}``) or its label and kind (``{"n": ("Initiatives", "count")}``); ``hide``
     leaves columns out; ``key_columns`` columns are repeated in every part of a table too wide for
     ``width`` pixels (an A4 portrait page by default); ``empty`` is said instead of a table when
-    ``df`` is None or has no rows. ``df`` itself is never changed."""
+    ``df`` is None or has no rows; ``tone`` colours a column by another one holding good / bad /
+    neutral per row (``{"change": "tone"}``: a change green when it is good news, red when bad; the
+    tone column is not shown). ``df`` itself is never changed."""
     if df is None:
         return Table(data=None, columns=[], shown=pd.DataFrame(), title=title, empty=empty)
     if not isinstance(df, pd.DataFrame):
@@ -256,7 +268,7 @@ def table(df: pd.DataFrame | None, *, labels: Mapping[str, Any] | None = None, h
     data = df.copy()
     if not isinstance(data.index, pd.RangeIndex) and any(n is not None for n in data.index.names):
         data = data.reset_index()  # a meaningful index (e.g. area, measure) becomes columns, shown first
-    hidden = set(hide)
+    hidden = set(hide) | set((tone or {}).values())
     known = tables.load("labels")
     columns = []
     for name in data.columns:
@@ -271,5 +283,6 @@ def table(df: pd.DataFrame | None, *, labels: Mapping[str, Any] | None = None, h
         columns.append(col)
     data = data[[c.name for c in columns]]
     parts = _split(columns, data, key_columns, width)
+    tones = {col: [str(t) for t in df[by].reset_index(drop=True)] for col, by in (tone or {}).items() if by in df.columns}
     return Table(data=df, columns=columns, shown=data, title=title, note=note, currency=currency or _DEFAULTS["currency"],
-                 parts=parts if len(parts) > 1 else [], empty=empty)
+                 parts=parts if len(parts) > 1 else [], empty=empty, tone=tones)

@@ -16,6 +16,7 @@ from typing import Any, Mapping
 
 #: scrapbook's mimetype for a JSON scrap.
 MIME = "application/scrapbook.scrap.json+json"
+_RECORDED: dict[str, Any] = {}  # what this kernel has recorded so far (for "what changed since last time")
 
 
 def _plain(value: Any) -> Any:
@@ -42,6 +43,7 @@ def record(name: str, value: Any) -> None:
 
     data = {"name": str(name), "data": _plain(value), "encoder": "json", "version": 1}
     json.dumps(data)  # fail here, not in the notebook file, if something is not JSON
+    _RECORDED[data["name"]] = data["data"]
     display({MIME: data}, raw=True, metadata={"scrapbook": {"name": str(name), "data": True, "display": False}})
 
 
@@ -49,6 +51,17 @@ def record_all(figures: Mapping[str, Any]) -> None:
     """Record every figure of a ``{name: value}`` dict (e.g. from :mod:`socialkit.figures`)."""
     for name, value in figures.items():
         record(name, value)
+
+
+def recorded() -> dict[str, Any]:
+    """Every figure this kernel has recorded so far (name -> value, as stored), e.g. to compare with
+    the previous run while the report is still running."""
+    return dict(_RECORDED)
+
+
+def reset() -> None:
+    """Forget what this kernel recorded (the notebooks' set-up starts each run afresh)."""
+    _RECORDED.clear()
 
 
 def read(nb: Mapping) -> dict[str, Any]:

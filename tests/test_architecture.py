@@ -13,7 +13,8 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "socialkit"
 #: Domain modules: maths and result types. They receive tables; they never read or write files.
-DOMAIN = ("venn", "depth", "ladder", "functions", "segments", "metrics", "summary", "kpi", "practices", "figures", "norms")
+DOMAIN = ("venn", "depth", "ladder", "functions", "segments", "metrics", "summary", "kpi", "practices", "figures", "norms",
+          "periods")
 #: What a domain module may import from the kit, besides other domain modules.
 DOMAIN_MAY_IMPORT = {"exceptions", "text", "tables", "schemas", "findings", "functions"}
 MAX_LINES = 750

@@ -85,7 +85,7 @@ def test_changes_say_how_each_figure_moved_and_which_way_is_better():
               "ladder.coverage": 0.4}
     after = {"venn.scope": 0.625, "venn.classification": "social business", "metrics.rate.cost_per_lead": 2.5,
              "segments.sizes": {"explorers": 150}, "objectives.met": 3, "organisation": "X",
-             "metrics.rate.engagement_rate": 0.034}
+             "metrics.rate.engagement_rate_reach": 3.4, "metrics.rate.engagement_rate_followers": 0.96}
     table = history.changes(after, before).set_index("figure")
     assert "organisation" not in table.index  # a report's name is not a key figure
     scope = table.loc["venn.scope"]
@@ -97,8 +97,11 @@ def test_changes_say_how_each_figure_moved_and_which_way_is_better():
     assert table.loc["segments.sizes.explorers", "change"] == "+30 (+25%)"
     assert table.loc["segments.sizes.explorers", "tone"] == "neutral"  # a bigger segment is neither good nor bad
     assert table.loc["segments.sizes.loyalists", "direction"] == "gone"
-    assert table.loc["metrics.rate.engagement_rate", "direction"] == "new"
-    assert table.loc["metrics.rate.engagement_rate", "now"] == "3.4%"
+    assert table.loc["metrics.rate.engagement_rate_reach", "direction"] == "new"
+    # rates are in their own unit (3.4 means 3.4 %), so a rate under 1 is never shown as a share
+    assert table.loc["metrics.rate.engagement_rate_reach", "now"] == "3.4"
+    assert table.loc["metrics.rate.engagement_rate_followers", "now"] == "0.96"
+    assert table.loc["metrics.rate.engagement_rate_followers", "label"] == "Engagement rate (followers), %"
     assert table.loc["objectives.met", "direction"] == "same"
     assert table.loc["ladder.coverage", "direction"] == "gone"
     # known figures come first, in the kit's order

@@ -57,6 +57,15 @@ def test_default_brand(execute_notebook):
 
 
 @pytest.mark.notebook
+def test_period_month_is_refused_and_the_error_names_trend_by(execute_notebook):
+    from papermill.exceptions import PapermillExecutionError
+
+    with pytest.raises(PapermillExecutionError) as err:
+        execute_notebook(NB, period="month")
+    assert "trend_by" in str(err.value) and "reporting period" in str(err.value)
+
+
+@pytest.mark.notebook
 def test_memorials_brand(execute_notebook):
     nb = execute_notebook(NB, brand="evergreen_memorials")
     text = text_outputs(nb)

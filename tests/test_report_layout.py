@@ -108,6 +108,12 @@ def test_title_blocks_name_the_organisation_and_hold_nothing_technical(reports):
         assert f"<title>" in head and f": {html_lib.escape(label)}</title>" in head
         for technical in ("interactive", "brand", "notebook", "_path", "summit_outfitters"):
             assert technical not in block, (page, technical)
+        # the demo reports on the latest complete quarter of the samples, against the one before
+        if page.stem in ("04_vanity_to_value", "05_stakeholder_report"):
+            assert "2026-Q1 (2026-01-01 to 2026-03-31)" in block, page
+            assert "2025-Q4 (previous period) and 2025-Q1 (a year earlier)" in block, page
+        else:
+            assert "Compared with" not in block, page
 
 
 def test_every_table_has_human_headers_no_index_and_no_cut_cell(reports):

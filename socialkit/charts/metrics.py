@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .. import metrics
-from . import BLUE, BULLET_BANDS, DIVERGING, INK, MUTED, ORANGE, message_chart
+from . import BAD, BLUE, BULLET_BANDS, DIVERGING, GOOD, INK, MUTED, ORANGE, message_chart
 
 
 def _keys(table: pd.DataFrame) -> list[str]:
@@ -203,3 +203,34 @@ def trust_chart(trust: pd.DataFrame | None) -> alt.Chart:
         tooltip=["measure:N", "period:O", "value:Q"]).properties(width=300, height=160).facet(
         column=alt.Column("measure:N", title=None)).resolve_scale(y="independent").properties(
         title="Trust, measured for the organisation")
+
+
+def change_chart(changes: pd.DataFrame) -> alt.Chart:
+    """The change of each rate since the comparison period (:func:`socialkit.metrics.compare_rates`),
+    as a share of its earlier value, with its 95 % interval: a dot right of the line rose, left fell;
+    green or red when beyond noise, grey when within it. One panel per comparison."""
+    t = changes[changes["verdict"].isin(["up, beyond noise", "down, beyond noise", "within noise"])].copy()
+    t = t[t["before"].abs() > 0]
+    if t.empty:
+        return message_chart("No period to compare with: give the notebook a period (e.g. 2025-Q4).",
+                             "Change since the previous period")
+    for c in ("change", "low", "high"):
+        t[f"{c}_share"] = t[c] / t["before"].abs()
+    t["panel"] = "against " + t["against"] + " (" + t["comparison"] + ")"
+    order = list(dict.fromkeys(t["label"]))
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=260))
+    colour = alt.Color("verdict:N", title=None, scale=alt.Scale(
+        domain=["up, beyond noise", "down, beyond noise", "within noise"], range=[GOOD, BAD, MUTED]))
+    base = alt.Chart(t)
+    interval = base.mark_rule(strokeWidth=2).encode(
+        y=y, x=alt.X("low_share:Q", axis=alt.Axis(format="+%"), title="change, % of the earlier value (95 % interval)"),
+        x2="high_share:Q", color=colour)
+    dot = base.mark_point(filled=True, size=60).encode(
+        y=y, x="change_share:Q", color=colour,
+        tooltip=["label", "against", alt.Tooltip("before:Q", format=",.3f"), alt.Tooltip("now:Q", format=",.3f"),
+                 alt.Tooltip("change:Q", format="+,.3f"), "verdict"])
+    zero = base.mark_rule(color=INK).encode(x=alt.datum(0))
+    return alt.layer(zero, interval, dot).properties(width=360, height=alt.Step(18)).facet(
+        row=alt.Row("panel:N", title=None, sort=list(dict.fromkeys(t["panel"])), header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start",
+                                                               labelOrient="top", labelFontWeight="bold"))
+    ).properties(title="Change since the comparison period")

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from .. import config, paths, records
+from ..figures import SHOWN
 from ..exceptions import HistoryError, SocialKitError
 from ..secrets import mask
 from .backend import ENV, Backend, duckdb_path, is_duckdb, shown
@@ -115,6 +116,20 @@ class WhatChanged:
     table: Any
     previous: dict | None
     note: str
+
+    def view(self, *, every: bool = False) -> Any:
+        """The table for a report: key figure, previous run, this run, and the change with its arrow;
+        ``tone`` (good / bad / neutral) colours the change (``socialkit.present.table(changed.view(),
+        tone={"change": "tone"})``). Figures that did not change are listed too: "no change" is news.
+        Only the key figures a reader follows (:data:`socialkit.figures.SHOWN`) unless ``every``."""
+        t = self.table
+        if t is None or len(t) == 0:
+            return t
+        if not every:
+            t = t[t["figure"].isin(SHOWN)]
+        shown = t[["label", "previous", "now", "change", "tone"]].copy()
+        shown["change"] = [f"{ARROWS.get(d, '')} {c}".strip() for d, c in zip(t["direction"], t["change"])]
+        return shown.rename(columns={"label": "figure"})
 
 
 def what_changed(brand: str, report: str, figures: Mapping[str, Any], *, period: Any = None,

@@ -166,6 +166,8 @@ class History:
         out = pd.DataFrame(rows, columns=columns)
         for col in ("started_at", "finished_at"):
             out[col] = pd.to_datetime(out[col])
+        for col in ("period", "period_length", "error", "kit_version"):  # a missing text is None, never NaN
+            out[col] = out[col].astype(object).where(out[col].notna(), None)
         return out
 
     def _figures(self, report_ids: list[str]) -> dict[str, dict[str, Any]]:

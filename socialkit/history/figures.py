@@ -19,11 +19,14 @@ from typing import Any, Mapping
 
 import pandas as pd
 
+from .. import periods
 from ..figures import SHOWN
+from ..metrics.rates import RATES
 
 #: Recorded names that describe the report rather than measure the organisation: stored, but not
 #: shown as key figures or compared.
-META = frozenset({"organisation", "accent_colour", "logo", "currency", "period", "period_covered"})
+META = frozenset({"organisation", "accent_colour", "logo", "currency", "period", "period_covered",
+                  "compared_with"})
 
 #: Families of figures :data:`socialkit.figures.SHOWN` does not list one by one: name prefix ->
 #: (label prefix, format, better). ``format`` is "share" (a 0-1 value shown as a percentage, its
@@ -31,7 +34,7 @@ META = frozenset({"organisation", "accent_colour", "logo", "currency", "period",
 #: and the name says rate, coverage, share ...); ``better`` is +1 when a rise is good, -1 when it is
 #: bad, 0 when neither (a kit assumption, used only to colour a change green or red).
 PREFIXES: dict[str, tuple[str, str, int]] = {
-    "metrics.rate.": ("rate: ", "auto", +1),
+    "metrics.rate.": ("rate: ", "number", +1),  # rates are in their own unit (3.2 = 3.2 %), never 0-1 shares
     "segments.sizes.": ("segment size: ", "auto", 0),
     "objectives.": ("objectives ", "number", 0),
 }
@@ -93,50 +96,12 @@ def decode(kind: str, number: Any, text: Any) -> Any:
 
 # --------------------------------------------------------------------------- periods
 
-_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-_WEEK = re.compile(r"^(\d{4})-W(0[1-9]|[1-4]\d|5[0-3])$")
-_YEAR = re.compile(r"^(\d{4})$")
-_RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$")
 
 
 def period_info(period: Any) -> tuple[str | None, date | None, date | None]:
-    """(length, first day, last day) of a ``period`` label: ``"2025-Q4"`` -> quarter, ``"2025-11"``
-    -> month, ``"2025-W47"`` -> week (ISO), ``"2025"`` -> year, ``"2025-10-01..2025-12-31"`` -> "92
-    days"; ``latest-month`` / ``latest-quarter`` give their length only (the notebook records the
-    period it resolved). No period (the whole file) is (None, None, None); a label the kit does not
-    read is ("custom", None, None)."""
-    if period is None or str(period).strip() == "":
-        return None, None, None
-    text = str(period).strip()
-    if text in ("latest-month", "latest-quarter"):
-        return text.split("-")[1], None, None
-    if m := _QUARTER.match(text):
-        year, q = int(m[1]), int(m[2])
-        start = date(year, 3 * q - 2, 1)
-        end = (date(year + 1, 1, 1) if q == 4 else date(year, 3 * q + 1, 1)) - timedelta(days=1)
-        return "quarter", start, end
-    if m := _MONTH.match(text):
-        year, month = int(m[1]), int(m[2])
-        start = date(year, month, 1)
-        end = (date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)) - timedelta(days=1)
-        return "month", start, end
-    if m := _WEEK.match(text):
-        try:
-            start = date.fromisocalendar(int(m[1]), int(m[2]), 1)
-        except ValueError:  # week 53 of a year that has 52
-            return "custom", None, None
-        return "week", start, start + timedelta(days=6)
-    if m := _YEAR.match(text):
-        return "year", date(int(m[1]), 1, 1), date(int(m[1]), 12, 31)
-    if m := _RANGE.match(text):
-        try:
-            start, end = date.fromisoformat(m[1]), date.fromisoformat(m[2])
-        except ValueError:
-            return "custom", None, None
-        if end >= start:
-            return f"{(end - start).days + 1} days", start, end
-    return "custom", None, None
+    """(length, first day, last day) of a ``period`` label, read by :func:`socialkit.periods.info`
+    (the one period parser of the kit)."""
+    return periods.info(period)
 
 
 # --------------------------------------------------------------------------- showing figures
@@ -150,6 +115,10 @@ def describe_figure(name: str) -> tuple[str, str, int]:
         return label, fmt, {True: +1, False: -1}.get(better, 0)
     for prefix, (label, fmt, better) in PREFIXES.items():
         if name.startswith(prefix):
+            if prefix == "metrics.rate." and name[len(prefix):] in RATES:
+                r = RATES[name[len(prefix):]]
+                unit = ", %" if r.unit == "%" else f" ({r.unit})" if "per post" in r.unit else ""
+                return f"{r.label}{unit}", fmt, better
             rest = name[len(prefix):].replace("_", " ")
             if prefix == "metrics.rate." and any(w in rest.lower() for w in _LOWER_IS_BETTER):
                 better = -1

@@ -18,13 +18,17 @@ One concept per module, all re-exported here (``sk.metrics.rates(...)``):
   (``timing``);
 * :mod:`~socialkit.metrics.ladder`: the vanity -> business ladder, measurement gaps and findings;
 * :mod:`~socialkit.metrics.correlation`: Spearman's rho of vanity with value, with intervals;
-* :mod:`~socialkit.metrics.objectives`: objectives' value, gap, status and trend.
+* :mod:`~socialkit.metrics.objectives`: objectives' value, gap, status and trend;
+* :mod:`~socialkit.metrics.comparison`: one reporting period against the previous one and the year
+  before (``select_period``, ``compare_rates`` ...), with the change and whether it is beyond noise.
 
 Charts are in :mod:`socialkit.charts.metrics`; the rates explorer in :mod:`socialkit.panels.metrics`.
 """
 
 from __future__ import annotations
 
+from .comparison import (Window, compare_objectives, compare_outcomes, compare_rates, compare_vanity_value,
+                         comparison_findings, select_period, trust_until)
 from .correlation import (binned_vanity_value, bootstrap_interval, fisher_interval, spearman, strongest_pair,
                           vanity_value, vanity_value_findings)
 from .ladder import (RUNGS, preview, VANITY_ONLY, assumed_channel, classify_metrics, ladder_coverage, ladder_map,
@@ -37,6 +41,8 @@ from .time import (MONTHS, PERIODS, WEEKDAYS, TimeBasis, add_period, check_perio
 from .trends import Trends, timing, trends
 
 __all__ = [
+    "Window", "compare_objectives", "compare_outcomes", "compare_rates", "compare_vanity_value",
+    "comparison_findings", "select_period", "trust_until",
     "DIMENSIONS", "ENGAGEMENT_ACTIONS", "FUNNEL_STAGES", "MONTHS", "PERIODS", "RATES", "RUNGS", "VANITY_ONLY",
     "WEEKDAYS", "Rate", "TimeBasis", "Trends", "add_period", "assumed_channel", "basis_column",
     "binned_vanity_value", "bootstrap_interval", "check_by", "check_period", "check_rates", "classify_metrics",
