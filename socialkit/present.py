@@ -119,6 +119,7 @@ class Table:
     parts: list[list[str]] = field(default_factory=list)  # column names of each part (a wide table is split)
     empty: str = ""  # what is said instead of a table with no rows
     tone: dict = field(default_factory=dict)  # column -> good/bad/neutral per row (colours the column)
+    groups: list = field(default_factory=list)  # a heading row before each run of rows with the same value
 
     def html(self) -> str:
         """The table as HTML (one or more Great Tables parts, each a self-contained block)."""
@@ -139,7 +140,9 @@ class Table:
         ids = {n: f"c{i}" for i, n in enumerate(names)}  # plain column ids: any name is safe in HTML and CSS
         shown.columns = [ids[n] for n in names]
         digest = hashlib.sha1(repr((self.title, names, number, len(shown))).encode()).hexdigest()[:10]
-        table = gt.GT(shown).with_id(f"sk-{digest}")  # a stable id: the same table gives the same page
+        if self.groups:
+            shown["sk_group"] = [str(g) for g in self.groups]
+        table = gt.GT(shown, groupname_col="sk_group" if self.groups else None).with_id(f"sk-{digest}")  # a stable id
         table = table.cols_label(**{ids[n]: _label(spec[n]) for n in names})
         for n in names:
             table = _format(table, ids[n], spec[n], shown[ids[n]], self.currency)
@@ -253,14 +256,17 @@ def _split(columns: list[Column], data: pd.DataFrame, key_columns: int, width: i
 
 def table(df: pd.DataFrame | None, *, labels: Mapping[str, Any] | None = None, hide: Iterable[str] = (),
           title: str = "", note: str = "", currency: str | None = None, key_columns: int = 1,
-          width: int = PAGE_WIDTH, empty: str = "", tone: Mapping[str, str] | None = None) -> Table:
+          width: int = PAGE_WIDTH, empty: str = "", tone: Mapping[str, str] | None = None,
+          group: str | None = None) -> Table:
     """Present ``df`` for people (see the module docstring). ``labels`` overrides a column's label
     (``{"n": "Initiatives"}``) or its label and kind (``{"n": ("Initiatives", "count")}``); ``hide``
     leaves columns out; ``key_columns`` columns are repeated in every part of a table too wide for
     ``width`` pixels (an A4 portrait page by default); ``empty`` is said instead of a table when
     ``df`` is None or has no rows; ``tone`` colours a column by another one holding good / bad /
     neutral per row (``{"change": "tone"}``: a change green when it is good news, red when bad; the
-    tone column is not shown). ``df`` itself is never changed."""
+    tone column is not shown); ``group`` names a column whose values head the rows that share them
+    (one heading row per value, in the order they come; the column itself is not repeated on every
+    row). ``df`` itself is never changed."""
     if df is None:
         return Table(data=None, columns=[], shown=pd.DataFrame(), title=title, empty=empty)
     if not isinstance(df, pd.DataFrame):
@@ -268,7 +274,7 @@ def table(df: pd.DataFrame | None, *, labels: Mapping[str, Any] | None = None, h
     data = df.copy()
     if not isinstance(data.index, pd.RangeIndex) and any(n is not None for n in data.index.names):
         data = data.reset_index()  # a meaningful index (e.g. area, measure) becomes columns, shown first
-    hidden = set(hide) | set((tone or {}).values())
+    hidden = set(hide) | set((tone or {}).values()) | ({group} if group else set())
     known = tables.load("labels")
     columns = []
     for name in data.columns:
@@ -285,4 +291,5 @@ def table(df: pd.DataFrame | None, *, labels: Mapping[str, Any] | None = None, h
     parts = _split(columns, data, key_columns, width)
     tones = {col: [str(t) for t in df[by].reset_index(drop=True)] for col, by in (tone or {}).items() if by in df.columns}
     return Table(data=df, columns=columns, shown=data, title=title, note=note, currency=currency or _DEFAULTS["currency"],
-                 parts=parts if len(parts) > 1 else [], empty=empty, tone=tones)
+                 parts=parts if len(parts) > 1 else [], empty=empty, tone=tones,
+                 groups=list(df[group].reset_index(drop=True)) if group and group in df.columns else [])

@@ -431,21 +431,26 @@ def _signed(value: float, unit: str) -> str:
 
 def view(table: pd.DataFrame) -> pd.DataFrame:
     """A comparison of :func:`compare_rates` or :func:`compare_outcomes` for a report: one row per
-    figure and comparison, values with their unit, the change with an arrow, its 95 % interval, the
-    reading, and ``tone`` (good when a figure rose beyond noise, bad when it fell; see
+    figure and comparison (``compared``: "Against 2025-Q3, the previous period", a heading for
+    ``socialkit.present.table(..., group="compared")``), values with their unit, the change with an
+    arrow, its 95 % interval (unit once, at the end), the reading (beyond noise / within noise: the
+    arrow gives the direction), and ``tone`` (good when a figure rose beyond noise, bad when it fell; see
     ``socialkit.present.table(..., tone={"change": "tone"})``). Rows not measured are left out."""
-    cols = ["figure", "against", "now", "before", "change", "interval", "reading", "tone"]
+    cols = ["compared", "figure", "against", "now", "before", "change", "interval", "reading", "tone"]
     rows = []
     for r in table.to_dict("records"):
         if r["verdict"] == "not measured":
             continue
         unit = r.get("unit", "")
         direction = "up" if r["change"] > 0 else "down" if r["change"] < 0 else ""
-        rows.append({"figure": r["label"], "against": r["against"], "now": _fmt(r["now"], unit),
+        rows.append({"compared": f"Against {r['against']}, "
+                                 f"{'the previous period' if r['comparison'] == 'previous period' else 'a year earlier'}",
+                     "figure": r["label"], "against": r["against"], "now": _fmt(r["now"], unit),
                      "before": _fmt(r["before"], unit),
                      "change": f"{_ARROWS.get(direction, '=')} {_signed(r['change'], unit)}".strip(),
-                     "interval": "" if pd.isna(r["low"]) else f"{_signed(r['low'], unit)} to {_signed(r['high'], unit)}",
-                     "reading": r["verdict"],
+                     "interval": "" if pd.isna(r["low"]) else
+                     f"{_signed(r['low'], '')} to {_signed(r['high'], unit)}",
+                     "reading": "beyond noise" if "beyond" in r["verdict"] else r["verdict"],
                      "tone": "good" if r["verdict"] == "up, beyond noise" else "bad" if r["verdict"] == "down, beyond noise"
                      else "neutral"})
     return pd.DataFrame(rows, columns=cols)
