@@ -78,7 +78,7 @@ class Job:
     parameters: dict = field(default_factory=dict)
     out_dir: str = ""  # reports/<run>/<brand>
     export: tuple = ("html",)
-    pdf_engine: str = "weasyprint"
+    pdf_engine: str = "auto"
     timeout: float | None = 600
     secrets: tuple = ()
 
@@ -217,7 +217,7 @@ def _job(row: Mapping, common: Mapping, base: Path, run_dir: Path, export: tuple
     out_dir = run_dir / safe_name(label)
     if run_dir.resolve() not in out_dir.resolve().parents:
         raise ManifestError(where, f"brand {label!r} would write outside {run_dir}")  # pragma: no cover
-    return Job(str(nb_path), str(label), given, str(out_dir), export, str(spec.get("pdf_engine", "weasyprint")),
+    return Job(str(nb_path), str(label), given, str(out_dir), export, str(spec.get("pdf_engine", "auto")),
                spec.get("timeout", 600), tuple(sorted(secrets)))
 
 
@@ -276,6 +276,28 @@ class JobResult:
     outputs: list = field(default_factory=list)
     attempts: int = 0
     hash: str = ""
+    #: Seconds per phase: kernel (waiting for a ready kernel), execute, html, write, pdf, other.
+    phases: dict = field(default_factory=dict)
+    #: Cells that took at least :data:`SLOW_CELL` seconds: {"cell": index, "seconds": s, "source": first line}.
+    slow_cells: list = field(default_factory=list)
+
+
+#: A cell slower than this (seconds) is named in a report's record and in ``--profile``.
+SLOW_CELL = 0.5
+#: The phases of a report, in the order they happen.
+PHASES = ("kernel", "execute", "html", "write", "pdf", "other")
+
+
+def slow_cells(nb, threshold: float = SLOW_CELL) -> list[dict]:
+    """The code cells of an executed notebook that took ``threshold`` seconds or more (papermill
+    records each cell's duration), slowest first."""
+    found = []
+    for i, cell in enumerate(nb.get("cells", []) if nb is not None else []):
+        seconds = (cell.get("metadata", {}).get("papermill", {}) or {}).get("duration")
+        if cell.get("cell_type") == "code" and isinstance(seconds, (int, float)) and seconds >= threshold:
+            first = next((line for line in str(cell.get("source", "")).splitlines() if line.strip()), "")
+            found.append({"cell": i, "seconds": round(float(seconds), 3), "source": first[:100]})
+    return sorted(found, key=lambda c: -c["seconds"])
 
 
 def is_up_to_date(job: Job) -> bool:
@@ -309,13 +331,17 @@ def run_job(job: Job, *, warm: bool = True) -> JobResult:
     digest = job_hash(job)
     result = JobResult(job.label, "failed", hash=digest)
     nb_out = job.output("ipynb")
+    phases: dict[str, float] = {}
+    report = None
     for attempt in (1, 2):
         result.attempts = attempt
         try:
+            clock = time.perf_counter()
             km = _warm_pool().take() if warm else None
+            phases["kernel"] = phases.get("kernel", 0.0) + time.perf_counter() - clock
             report = run_report(job.notebook, job.parameters, output=nb_out, formats=job.export,
                                 pdf_engine=job.pdf_engine, timeout=job.timeout, notebook_timeout=job.timeout,
-                                kernel_manager=km, raise_on_error=False)
+                                kernel_manager=km, raise_on_error=False, phases=phases)
         except ExportError as exc:
             result.outputs = [str(nb_out)] if nb_out.is_file() else []
             result.error = f"export failed: {exc}"
@@ -334,6 +360,9 @@ def run_job(job: Job, *, warm: bool = True) -> JobResult:
             result.status = "ok"
         break
     result.seconds = round(time.perf_counter() - start, 2)
+    phases["other"] = max(result.seconds - sum(phases.values()), 0.0)
+    result.phases = {k: round(phases[k], 3) for k in PHASES if k in phases}
+    result.slow_cells = slow_cells(report.nb if report is not None else None)
     record = {**asdict(result), "notebook": job.notebook, "brand": job.brand,
               "parameters": mask(job.parameters, job.secrets),
               "finished": datetime.now(timezone.utc).isoformat(timespec="seconds")}
@@ -481,6 +510,18 @@ class BatchSummary:
     def failed(self) -> list[JobResult]:
         return [r for r in self.results if r.status == "failed"]
 
+    def profile(self) -> dict[str, Any]:
+        """Where the time went: seconds per phase for each report that ran (``reports``), their sum
+        and share of all report seconds (``totals``, ``shares``), and the slowest cells of the run."""
+        ran = [r for r in self.results if r.status != "skipped"]
+        totals = {k: round(sum(r.phases.get(k, 0.0) for r in ran), 2) for k in PHASES}
+        spent = sum(totals.values()) or 1.0
+        cells = sorted(({"report": r.label, **c} for r in ran for c in r.slow_cells), key=lambda c: -c["seconds"])
+        return {"seconds": self.seconds, "reports": {r.label: {"status": r.status, "seconds": r.seconds, **r.phases}
+                                                     for r in ran},
+                "totals": totals, "shares": {k: round(v / spent, 3) for k, v in totals.items()},
+                "report_seconds": round(sum(r.seconds for r in ran), 2), "slowest_cells": cells[:15]}
+
 
 def run_batch(jobs: list[Job], *, engine: Engine | None = None, resume: bool = False,
               on_result: Callable[[JobResult], None] | None = None, index: bool = True,
@@ -525,6 +566,11 @@ def run_batch(jobs: list[Job], *, engine: Engine | None = None, resume: bool = F
         else:
             os.environ[history.ENV] = previous_env
     summary = BatchSummary(run_dir, results, round(time.perf_counter() - start, 2))
+    try:  # the run's timings next to its reports (socialkit batch --profile prints them)
+        io.write_text(run_dir / "batch.json", json.dumps({"run": run_dir.name, "finished": datetime.now(
+            timezone.utc).isoformat(timespec="seconds"), **summary.profile()}, indent=2) + "\n")
+    except OSError:
+        pass
     if url is not None:
         summary.history = history.store_batch(jobs, results, run_name=run_dir.name, run_dir=run_dir, url=url,
                                               started=started)

@@ -107,7 +107,7 @@ def run(ctx: typer.Context,
         reports_dir: Optional[Path] = typer.Option(None, "--reports-dir", help="Where reports go (default reports/ in this folder)."),
         html: bool = typer.Option(True, "--html/--no-html", help="Also export an offline HTML report next to it."),
         pdf: bool = typer.Option(False, "--pdf", help="Also export a PDF report next to it."),
-        pdf_engine: str = typer.Option("weasyprint", "--pdf-engine", help="PDF engine: weasyprint or chromium."),
+        pdf_engine: str = typer.Option("auto", "--pdf-engine", help="PDF engine: auto (chromium when installed, else weasyprint), chromium or weasyprint."),
         timeout: Optional[float] = typer.Option(None, help="Seconds a single cell may run."),
         history_url: Optional[str] = typer.Option(None, "--history", help="Run history: a DuckDB file or a database URL "
                                                   "(default SOCIALKIT_HISTORY, else <reports dir>/history.duckdb)."),
@@ -205,7 +205,7 @@ def samples(regenerate: bool = typer.Option(False, "--regenerate", help="Rewrite
 def export(notebook: Path = typer.Argument(..., help="An executed .ipynb."),
            to: str = typer.Option("html", "--to", help="html or pdf."),
            output: Optional[Path] = typer.Option(None, "-o", "--output"),
-           engine: str = typer.Option("weasyprint", help="PDF engine: weasyprint or chromium."),
+           engine: str = typer.Option("auto", help="PDF engine: auto (chromium when installed, else weasyprint), chromium or weasyprint."),
            title: Optional[str] = typer.Option(None, help="Report title (default: the notebook's first heading)."),
            secret: Optional[List[str]] = typer.Option(None, "--secret", help="Parameter whose value must not appear (repeatable)."),
            timeout: float = typer.Option(120, help="Seconds the PDF engine may take.")) -> None:
@@ -228,7 +228,9 @@ def batch(manifest: Path = typer.Argument(..., help="YAML manifest or CSV of par
           reports_dir: Optional[Path] = typer.Option(None, "--reports-dir", help="Where runs are written (default reports/ in this folder)."),
           history_url: Optional[str] = typer.Option(None, "--history", help="Run history: a DuckDB file or a database URL "
                                                     "(default SOCIALKIT_HISTORY, else <reports dir>/history.duckdb)."),
-          no_history: bool = typer.Option(False, "--no-history", help="Do not store this run in the run history.")) -> None:
+          no_history: bool = typer.Option(False, "--no-history", help="Do not store this run in the run history."),
+          profile: bool = typer.Option(False, "--profile", help="Print where the time went: each report's phases "
+                                       "(kernel, execute, HTML, write, PDF) and the slowest cells.")) -> None:
     """Run many reports in parallel, export them, store their key figures in the run history, and
     write an index page (with what changed since the previous run)."""
     # imported when the command runs: `socialkit --help` stays fast
@@ -257,6 +259,8 @@ def batch(manifest: Path = typer.Argument(..., help="YAML manifest or CSV of par
     for r in sorted(summary.results, key=lambda r: r.label):
         table.add_row(escape(r.label), marks[r.status], f"{r.seconds:.1f}", str(r.attempts), escape(r.error))
     console.print(table)
+    if profile:
+        _print_profile(summary.profile())
     console.print(f"index: {summary.run_dir / 'index.html'}")
     if summary.history is not None and summary.history.ok:
         console.print(escape(summary.history.describe()), highlight=False, soft_wrap=True)
@@ -349,6 +353,30 @@ def _print_runs(found, fmt: str) -> None:
                       f"{r.finished_at:%Y-%m-%d %H:%M}" if r.finished_at is not None and str(r.finished_at) != "NaT" else "",
                       r.status, escape(summary_line(r.figures, limit=3)))
     console.print(table)
+
+
+def _print_profile(found: dict) -> None:
+    """The phase breakdown of ``socialkit batch --profile`` (also in <run>/batch.json)."""
+    from .batch import PHASES  # the batch machinery loads only for batch commands
+
+    table = Table(title=f"where the time went: {found['report_seconds']:.1f} report-seconds in {found['seconds']:.1f} s")
+    table.add_column("report")
+    for phase in PHASES:
+        table.add_column(phase, justify="right")
+    table.add_column("total", justify="right")
+    for label, r in sorted(found["reports"].items()):
+        table.add_row(escape(label), *[f"{r.get(p, 0):.2f}" for p in PHASES], f"{r['seconds']:.2f}")
+    table.add_row("[bold]all reports[/bold]", *[f"{found['totals'][p]:.1f}" for p in PHASES],
+                  f"{found['report_seconds']:.1f}")
+    table.add_row("[bold]share[/bold]", *[f"{found['shares'][p]:.0%}" for p in PHASES], "")
+    console.print(table)
+    if found["slowest_cells"]:
+        cells = Table(title="slowest cells")
+        for col in ("report", "cell", "seconds", "source"):
+            cells.add_column(col)
+        for c in found["slowest_cells"]:
+            cells.add_row(escape(c["report"]), str(c["cell"]), f"{c['seconds']:.2f}", escape(c["source"]))
+        console.print(cells)
 
 
 def _iso(value) -> str | None:

@@ -9,8 +9,10 @@ One pipeline, pure steps, I/O at the edge:
   (JupyterLab's look, no JavaScript, no CDN): code hidden, a title block, a table of contents from
   the markdown headings, charts inlined as vector SVG;
 * :func:`html_to_pdf` prints that HTML to PDF through a registry of engines
-  (:data:`PDF_ENGINES`): ``weasyprint`` (default, pip) and ``chromium`` (headless Debian
-  Chromium); add one with :func:`register_pdf_engine`;
+  (:data:`PDF_ENGINES`): ``chromium`` (Debian's Chromium, kept running per process by
+  :mod:`socialkit.browser`), ``weasyprint`` (pip only, slower on chart-heavy reports) and ``auto``
+  (the default: chromium when a Chromium is installed, else weasyprint); add one with
+  :func:`register_pdf_engine`;
 * :func:`export_notebook` chains them for a file: ``socialkit export NOTEBOOK --to html|pdf``.
 
 Every file is written atomically (:func:`socialkit.files.atomic_path`).
@@ -36,7 +38,7 @@ import nbformat
 from nbconvert import HTMLExporter
 from traitlets.config import Config
 
-from . import files
+from . import browser, files
 from .config import PACKAGE_DIR
 from .exceptions import EngineUnavailableError, ExportError, InputFileError, ParameterError
 from . import __version__
@@ -419,7 +421,7 @@ def register_pdf_engine(name: str) -> Callable[[Callable[..., None]], Callable[.
     return decorate
 
 
-def html_to_pdf(html: str, out_path: str | os.PathLike, *, engine: str = "weasyprint",
+def html_to_pdf(html: str, out_path: str | os.PathLike, *, engine: str = "auto",
                 timeout: float = DEFAULT_TIMEOUT) -> Path:
     """Print an HTML report to a PDF file with one of :data:`PDF_ENGINES`; returns the path.
 
@@ -428,7 +430,7 @@ def html_to_pdf(html: str, out_path: str | os.PathLike, *, engine: str = "weasyp
     if engine not in PDF_ENGINES:
         hint = closest(engine, PDF_ENGINES)
         raise EngineUnavailableError(engine, f"is not registered (registered: {', '.join(sorted(PDF_ENGINES))}).",
-                                     fix=f"use engine='{hint}'" if hint else "use engine='weasyprint' (the default)")
+                                     fix=f"use engine='{hint}'" if hint else "use engine='auto' (the default)")
     out_path = Path(out_path)
     with files.atomic_path(out_path) as tmp:
         PDF_ENGINES[engine](html, tmp, timeout=timeout)
@@ -497,11 +499,15 @@ def chromium_executable() -> str:
 
 @register_pdf_engine("chromium")
 def chromium_pdf(html: str, out_path: Path, *, timeout: float = DEFAULT_TIMEOUT) -> None:
-    """HTML -> PDF with headless Chromium (``--print-to-pdf``), a fresh profile per run, no network.
-
-    The browser is stopped (its whole process group) after ``timeout`` seconds.
+    """HTML -> PDF with headless Chromium: a browser kept running in this process and driven by
+    Playwright (:mod:`socialkit.browser`: a fresh context per report, JavaScript and network off);
+    without Playwright, one ``--print-to-pdf`` run per report with a fresh profile, stopped (its whole
+    process group) after ``timeout`` seconds.
     """
     exe = chromium_executable()
+    if browser.available():
+        out_path.write_bytes(browser.printer(exe).pdf(html, timeout=timeout))
+        return
     with tempfile.TemporaryDirectory(prefix="socialkit-chromium-") as tmp:
         tmp = Path(tmp)
         page = files.write_text(tmp / "report.html", html)
@@ -530,11 +536,22 @@ def chromium_pdf(html: str, out_path: Path, *, timeout: float = DEFAULT_TIMEOUT)
         shutil.copyfile(pdf, out_path)
 
 
+@register_pdf_engine("auto")
+def auto_pdf(html: str, out_path: Path, *, timeout: float = DEFAULT_TIMEOUT) -> None:
+    """``chromium`` when a Chromium browser is found (a warm browser prints a report in well under a
+    second), else ``weasyprint`` (pip only, several seconds for a chart-heavy report)."""
+    try:
+        chromium_executable()
+    except EngineUnavailableError:
+        return weasyprint_pdf(html, out_path, timeout=timeout)
+    return chromium_pdf(html, out_path, timeout=timeout)
+
+
 # --------------------------------------------------------------------------- files
 
 
 def export_notebook(path: str | os.PathLike, *, to: str = "html", out: str | os.PathLike | None = None,
-                    engine: str = "weasyprint", title: str | None = None, secrets: Iterable[str] = (),
+                    engine: str = "auto", title: str | None = None, secrets: Iterable[str] = (),
                     secret_values: Iterable[str] = (), timeout: float = DEFAULT_TIMEOUT) -> Path:
     """Export an executed notebook file to HTML or PDF; returns the written path.
 

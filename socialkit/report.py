@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import mimetypes
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -91,46 +92,63 @@ def logo_uri(path: str | os.PathLike | None) -> str | None:
 
 
 def export_report(nb, *, notebook: str | os.PathLike, parameters: Mapping[str, Any], secrets: Iterable[str],
-                  targets: Mapping[str, str | os.PathLike], pdf_engine: str = "weasyprint") -> list[Path]:
+                  targets: Mapping[str, str | os.PathLike], pdf_engine: str = "auto",
+                  phases: dict[str, float] | None = None) -> list[Path]:
     """Write ``nb`` (an executed notebook) as each of ``targets`` ({"html": path, "pdf": path}); the
     HTML is rendered once and printed to PDF from the same page. The title block names the
     organisation and the period the notebook recorded; parameters and input fingerprints go to the
-    report's last section, "How this report was made"."""
+    report's last section, "How this report was made". ``phases`` (a dict) receives the seconds
+    spent making the page (``html``), writing it (``write``) and printing the PDF (``pdf``)."""
+    phases = {} if phases is None else phases
+    clock = time.perf_counter()
     secrets = set(secrets)
     found = records.read(nb)
     made = appendix(nb, parameters=parameters, secrets=secrets, inputs=inputs_used(notebook, parameters))
     made["notebook"] = Path(str(notebook)).stem
     page = notebook_to_html(nb, title=notebook_title(nb), masthead_items=masthead(nb), appendix_items=made,
                             accent=found.get("accent_colour"), logo=logo_uri(found.get("logo")), secrets=secrets)
+    phases["html"] = phases.get("html", 0.0) + time.perf_counter() - clock
     written = []
     if "html" in targets:
+        clock = time.perf_counter()
         written.append(files.write_text(targets["html"], page))
+        phases["write"] = phases.get("write", 0.0) + time.perf_counter() - clock
     if "pdf" in targets:
+        clock = time.perf_counter()
         written.append(html_to_pdf(page, targets["pdf"], engine=pdf_engine))
+        phases["pdf"] = phases.get("pdf", 0.0) + time.perf_counter() - clock
     return written
 
 
 def run_report(notebook: str | os.PathLike, parameters: Mapping[str, Any] | None = None, *,
-               output: str | os.PathLike, formats: Iterable[str] = ("html",), pdf_engine: str = "weasyprint",
+               output: str | os.PathLike, formats: Iterable[str] = ("html",), pdf_engine: str = "auto",
                timeout: float | None = None, notebook_timeout: float | None = None, kernel_manager=None,
-               cwd: str | os.PathLike | None = None, raise_on_error: bool = True) -> Report:
+               cwd: str | os.PathLike | None = None, raise_on_error: bool = True,
+               phases: dict[str, float] | None = None) -> Report:
     """Execute ``notebook`` with ``parameters`` into ``output`` (.ipynb) and export it next to it
     (same name, .html / .pdf) in each of ``formats``.
 
     A failing cell keeps the partial notebook (failing cell marked) and exports nothing; the error is
     raised, or returned in ``Report.error`` when ``raise_on_error`` is false. Export errors are raised.
+    ``phases`` (a dict) receives the seconds of each phase: ``execute`` (running the cells and writing
+    the executed notebook), then ``html``, ``write`` and ``pdf`` (see :func:`export_report`).
     """
+    phases = {} if phases is None else phases
     formats = tuple(formats)
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise ParameterError("formats", f"must name only {', '.join(FORMATS)}. Got {unknown!r} instead.", owner="run_report")
     output = Path(output)
-    execution = execute(notebook, parameters, output=output, kernel_manager=kernel_manager, timeout=timeout,
-                        notebook_timeout=notebook_timeout, cwd=cwd, raise_on_error=raise_on_error)
+    clock = time.perf_counter()
+    try:
+        execution = execute(notebook, parameters, output=output, kernel_manager=kernel_manager, timeout=timeout,
+                            notebook_timeout=notebook_timeout, cwd=cwd, raise_on_error=raise_on_error)
+    finally:
+        phases["execute"] = time.perf_counter() - clock
     report = Report(execution.notebook, execution.parameters, execution.secrets, [output], execution.error,
                     execution.nb)
     if execution.error is None and formats:
         report.outputs += export_report(execution.nb, notebook=execution.notebook, parameters=execution.parameters,
                                         secrets=execution.secrets, pdf_engine=pdf_engine,
-                                        targets={f: output.with_suffix(f".{f}") for f in formats})
+                                        targets={f: output.with_suffix(f".{f}") for f in formats}, phases=phases)
     return report

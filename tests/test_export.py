@@ -405,7 +405,7 @@ def test_bogus_chromium_path_is_named(tmp_path, monkeypatch):
 def test_missing_weasyprint_says_how_to_install_it(tmp_path, monkeypatch):
     monkeypatch.setitem(__import__("sys").modules, "weasyprint", None)  # makes `import weasyprint` fail
     with pytest.raises(EngineUnavailableError, match=r"(?s)'weasyprint' cannot be imported.*pip install weasyprint"):
-        html_to_pdf("<p>x</p>", tmp_path / "x.pdf")
+        html_to_pdf("<p>x</p>", tmp_path / "x.pdf", engine="weasyprint")
     assert not (tmp_path / "x.pdf").exists()
 
 
@@ -416,19 +416,81 @@ def _fake_browser(tmp_path: Path, body: str) -> Path:
     return exe
 
 
-def test_chromium_is_stopped_after_the_timeout(tmp_path, monkeypatch):
+@pytest.fixture(params=["kept running", "one run per report"])
+def chromium_mode(request, monkeypatch):
+    """The chromium engine both ways: a browser kept running (Playwright) and, without Playwright,
+    one --print-to-pdf run per report."""
+    if request.param == "one run per report":
+        monkeypatch.setattr(export.browser, "available", lambda: False)
+    yield request.param
+    export.browser.close_all()  # no fake browser outlives its test
+
+
+def test_chromium_is_stopped_after_the_timeout(tmp_path, monkeypatch, chromium_mode):
     monkeypatch.setenv("SOCIALKIT_CHROMIUM", str(_fake_browser(tmp_path, "sleep 30")))
     start = time.monotonic()
-    with pytest.raises(ExportError, match="did not finish within 1 s"):
+    expected = "did not finish within 1 s" if chromium_mode == "one run per report" else \
+        r"could not start .*fake-chromium \(TimeoutError.*Timeout 1000ms exceeded"
+    with pytest.raises(ExportError, match=expected):
         html_to_pdf("<p>x</p>", tmp_path / "out" / "x.pdf", engine="chromium", timeout=1)
     assert time.monotonic() - start < 10
     assert not (tmp_path / "out" / "x.pdf").exists()
 
 
-def test_chromium_failure_shows_its_error(tmp_path, monkeypatch):
+def test_chromium_failure_shows_its_error(tmp_path, monkeypatch, chromium_mode):
     monkeypatch.setenv("SOCIALKIT_CHROMIUM", str(_fake_browser(tmp_path, "echo 'cannot open display' >&2; exit 3")))
-    with pytest.raises(ExportError, match=r"(?s)exited with code 3 and wrote no PDF.*cannot open display"):
+    expected = r"(?s)exited with code 3 and wrote no PDF.*cannot open display" if chromium_mode == "one run per report" \
+        else r"could not start .*fake-chromium .*: cannot open display\."
+    with pytest.raises(ExportError, match=expected):
         html_to_pdf("<p>x</p>", tmp_path / "x.pdf", engine="chromium")
+
+
+@needs_chromium
+def test_a_kept_running_chromium_prints_every_report_in_one_browser_with_no_network(tmp_path):
+    """Two reports through one browser (started once), each in a fresh context; a page that names a
+    URL on a local server gets nothing from it: the network is off."""
+    import http.server
+    import threading
+
+    hits = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the standard library's name
+            hits.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        page = (f'<html><head><link rel="stylesheet" href="{url}/style.css"></head><body><p>Report one</p>'
+                f'<img src="{url}/pixel.png"><iframe src="{url}/frame"></iframe></body></html>')
+        first = html_to_pdf(page, tmp_path / "one.pdf", engine="chromium")
+        exe = export.chromium_executable()
+        running = export.browser.printer(exe)._browser
+        second = html_to_pdf(page.replace("Report one", "Report two"), tmp_path / "two.pdf", engine="chromium")
+        assert export.browser.printer(exe)._browser is running and running.is_connected()  # the same browser
+    finally:
+        server.shutdown()
+    assert hits == []
+    assert "Report one" in _pdf_text(first) and "Report two" in _pdf_text(second)
+
+
+def test_auto_uses_chromium_when_installed_and_weasyprint_otherwise(tmp_path, monkeypatch):
+    used = []
+    monkeypatch.setattr(export, "PDF_ENGINES", dict(export.PDF_ENGINES))
+    monkeypatch.setattr(export, "chromium_pdf", lambda html, out, timeout: used.append("chromium") or out.write_bytes(b"%PDF-1.4"))
+    monkeypatch.setattr(export, "weasyprint_pdf", lambda html, out, timeout: used.append("weasyprint") or out.write_bytes(b"%PDF-1.4"))
+    monkeypatch.setenv("SOCIALKIT_CHROMIUM", str(_fake_browser(tmp_path, "exit 0")))
+    html_to_pdf("<p>x</p>", tmp_path / "a.pdf")  # auto is the default
+    monkeypatch.delenv("SOCIALKIT_CHROMIUM")
+    monkeypatch.setattr(export.shutil, "which", lambda name: None)
+    html_to_pdf("<p>x</p>", tmp_path / "b.pdf", engine="auto")
+    assert used == ["chromium", "weasyprint"]
 
 
 def test_register_a_pdf_engine(tmp_path, monkeypatch):
@@ -445,7 +507,7 @@ def test_register_a_pdf_engine(tmp_path, monkeypatch):
         Path(out_path).write_bytes(b"%PDF-1.7 half")
         raise ExportError("broken engine")
 
-    assert set(export.PDF_ENGINES) == {"weasyprint", "chromium", "stub", "broken"}
+    assert set(export.PDF_ENGINES) == {"auto", "weasyprint", "chromium", "stub", "broken"}
     out = html_to_pdf("<p>hi</p>", tmp_path / "a.pdf", engine="stub", timeout=5)
     assert out.read_bytes() == b"%PDF-1.7 stub" and calls == [("<p>hi</p>", 5)]
     with pytest.raises(ExportError, match="broken engine"):
