@@ -105,6 +105,7 @@ def execute(notebook: str | os.PathLike, parameters: Mapping[str, Any] | None = 
         if watchdog:
             watchdog.cancel()
         shutdown(km)
+    _draw_charts(nb)
     # secrets go before anything reads the outputs, so no error message can carry one
     nb = scrub_notebook(nb, {n: given[n] for n in secrets if n in given})
     error = died or mark_failure(nb, path, output)
@@ -116,6 +117,13 @@ def execute(notebook: str | os.PathLike, parameters: Mapping[str, Any] | None = 
     if error and raise_on_error:
         raise error
     return result
+
+
+def _draw_charts(nb) -> None:
+    """Draw the charts the kernel left as specs (see :func:`socialkit.charts.render_deferred`)."""
+    from .charts import render_deferred  # altair loads in the process that writes reports, not on `import socialkit`
+
+    render_deferred(nb)
 
 
 def mark_failure(nb, path: Path, output: str | os.PathLike | None) -> NotebookExecutionError | None:

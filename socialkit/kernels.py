@@ -71,7 +71,9 @@ def start_kernel(*, preimport: bool = False, cwd: str | None = None, timeout: fl
 
 
 def _start(km: AsyncKernelManager, *, preimport: bool, cwd: str | None, timeout: float) -> AsyncKernelManager:
-    env = {**os.environ, "SOCIALKIT_BATCH": "1"}
+    # the kit's kernels leave charts as specs: the process that writes the report draws them
+    # (socialkit.charts.render_deferred) with a chart runtime that is already running
+    env = {**os.environ, "SOCIALKIT_BATCH": "1", "SOCIALKIT_DEFER_CHARTS": "1"}
     env.pop("JPY_SESSION_NAME", None)
     # the kernel's own stderr only repeats what nbclient reports (and a TCP notice per kernel)
     run_sync(km.start_kernel)(cwd=cwd or os.getcwd(), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

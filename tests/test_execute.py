@@ -46,3 +46,41 @@ def test_secret_in_an_error_message_is_masked_everywhere(tmp_path):
     assert "failing on purpose" in result.error.evalue
     assert "tok-in-error-77" not in result.error.evalue and "tok-in-error-77" not in str(result.error)
     assert "tok-in-error-77" not in out.read_text()
+
+
+def test_a_kit_kernel_leaves_charts_as_specs_and_the_writer_draws_them(monkeypatch):
+    import altair as alt
+    import pandas as pd
+
+    from socialkit import charts
+
+    bars = alt.Chart(pd.DataFrame({"x": ["a", "b"], "y": [1, 2]})).mark_bar().encode(x="x:N", y="y:Q")
+    dense = charts.rasterised(alt.Chart(pd.DataFrame({"x": range(50), "y": range(50)})).mark_point()
+                              .encode(x="x:Q", y="y:Q"))
+    monkeypatch.setenv("SOCIALKIT_DEFER_CHARTS", "1")
+    with alt.renderers.enable(charts.STATIC_RENDERER):
+        left = [chart._repr_mimebundle_() for chart in (bars, dense)]
+    assert all(charts.DEFERRED_MIME in (b[0] if isinstance(b, tuple) else b) for b in left)
+    outputs = [{"output_type": "display_data", "data": b[0] if isinstance(b, tuple) else b, "metadata": {}}
+               for b in left]
+    outputs.append({"output_type": "display_data", "metadata": {},
+                    "data": {charts.DEFERRED_MIME: {"spec": {"mark": "no-such-mark"}}}})
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("chart", outputs=outputs)])
+    assert charts.render_deferred(nb) == 2
+    svg, png, broken = (o["data"] for o in nb.cells[0].outputs)
+    assert svg["image/svg+xml"].lstrip().startswith("<svg")
+    import base64
+    assert base64.b64decode(png["image/png"]).startswith(b"\x89PNG")
+    assert "could not be drawn" in broken["text/plain"]
+    nbformat.validate(nb)
+
+
+@pytest.mark.notebook
+def test_an_executed_notebook_carries_drawn_charts_not_specs(tmp_path):
+    from socialkit import charts
+
+    out = tmp_path / "02.ipynb"
+    execute("notebooks/02_relationship_depth.ipynb", {"brand": "summit_outfitters", "interactive": False}, output=out)
+    text = out.read_text()
+    assert charts.DEFERRED_MIME not in text
+    assert text.count("image/svg+xml") >= 3

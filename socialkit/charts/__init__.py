@@ -19,6 +19,9 @@ Altair refuses more than 5,000 rows per chart; the kit aggregates or samples in 
 
 from __future__ import annotations
 
+import base64
+import os
+
 import altair as alt
 import pandas as pd
 from altair.vegalite.v6.display import png_renderer, svg_renderer
@@ -43,6 +46,9 @@ MAX_CHART_ROWS = 5000
 #: Resolution at which dense charts are rasterised for reports (pixels per inch).
 PRINT_PPI = 200
 STATIC_RENDERER = "socialkit-static"
+#: Output type of a chart whose drawing is left to the process that writes the report (see
+#: :func:`render_deferred`): kernels the kit starts set ``SOCIALKIT_DEFER_CHARTS=1``.
+DEFERRED_MIME = "application/vnd.socialkit.chart+json"
 FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
 
 
@@ -64,10 +70,48 @@ def _socialkit_theme() -> alt.theme.ThemeConfig:
 
 def _static_renderer(spec: dict, **metadata):
     """Vector SVG for every chart; a PNG at print resolution for a chart marked :func:`rasterised`
-    (thousands of marks make an SVG heavy to print and to open)."""
+    (thousands of marks make an SVG heavy to print and to open). In a kernel started by the kit
+    (``SOCIALKIT_DEFER_CHARTS=1``) the chart's finished Vega-Lite spec is output instead and drawn
+    by :func:`render_deferred` in the process that writes the report, whose chart runtime is
+    already running (starting it costs each fresh kernel about 0.4 s)."""
+    if os.environ.get("SOCIALKIT_DEFER_CHARTS") == "1":
+        return {DEFERRED_MIME: {"spec": spec, "metadata": {k: v for k, v in metadata.items() if _jsonable(v)}},
+                "text/plain": "<chart, drawn when the report is written>"}
+    return _draw(spec, **metadata)
+
+
+def _draw(spec: dict, **metadata):
     if ((spec.get("usermeta") or {}).get("socialkit") or {}).get("raster"):
         return png_renderer(spec, ppi=PRINT_PPI, **metadata)
     return svg_renderer(spec, **metadata)
+
+
+def _jsonable(value) -> bool:
+    return value is None or isinstance(value, (str, int, float, bool, list, dict))
+
+
+def render_deferred(nb) -> int:
+    """Draw, in this process, every chart a kernel left as a spec (:data:`DEFERRED_MIME`): the output
+    becomes the same SVG (or print-resolution PNG) the kernel would have made. Returns how many
+    charts were drawn. A chart that cannot be drawn becomes a short note saying why."""
+    drawn = 0
+    for cell in nb.get("cells", []):
+        for out in cell.get("outputs", []):
+            data = out.get("data") or {}
+            if DEFERRED_MIME not in data:
+                continue
+            item = data[DEFERRED_MIME]
+            try:
+                bundle = _draw(item["spec"], **(item.get("metadata") or {}))
+            except Exception as exc:  # vl-convert's errors: the report says so where the chart would be
+                out["data"] = {"text/plain": f"The chart could not be drawn: {type(exc).__name__}: {exc}"}
+                continue
+            found, meta = bundle if isinstance(bundle, tuple) else (bundle, {})
+            out["data"] = {k: base64.b64encode(v).decode("ascii") if isinstance(v, bytes) else v
+                           for k, v in found.items()}
+            out["metadata"] = dict(meta or {})
+            drawn += 1
+    return drawn
 
 
 alt.renderers.register(STATIC_RENDERER, _static_renderer)
