@@ -27,7 +27,7 @@ demo: setup
 
 test: setup
 	@echo "==> running the test suite"
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 3 --dist loadfile
 
 samples: $(STAMP)
 	$(BIN)/python scripts/make_samples.py

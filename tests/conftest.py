@@ -1,4 +1,4 @@
-"""Shared fixtures: run real notebooks with papermill and look inside the executed copies."""
+"""Shared fixtures: run real notebooks (papermill, in the kit's warm kernels) and look inside the executed copies."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from pathlib import Path
 
 import nbformat
 import pandas as pd
-import papermill
 import pytest
 
 from socialkit.config import NOTEBOOKS_DIR, SAMPLES_DIR
@@ -17,6 +16,17 @@ TESTS_DIR = Path(__file__).resolve().parent
 DATA_DIR = TESTS_DIR / "data"
 #: Seconds one notebook cell may run in tests: a stuck cell fails its test instead of stalling the suite.
 CELL_TIMEOUT = 300
+#: `make test` runs the test files on three workers (pytest-xdist, `-n 3 --dist loadfile`): each file
+#: stays on one worker, so its module and session fixtures (the demo run, the JupyterLab server, the
+#: PostgreSQL server, notebooks executed once and shared) are made once. The longest files go first
+#: (seconds on 2 cores, from `--durations`), so no worker is left finishing a long one alone at the end.
+LONGEST_FIRST = ("test_report_layout.py", "test_recurring.py", "test_history_runs.py", "test_browser.py",
+                 "test_batch.py", "test_history.py", "test_execute.py", "test_nb_segments.py", "test_nb_metrics.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: the order within a file stays
 
 
 def svg_outputs(nb) -> list[str]:
@@ -101,20 +111,51 @@ def raw_tables_in(nb) -> list[str]:
     return found
 
 
+@pytest.fixture(scope="session")
+def kernel_pool(tmp_path_factory):
+    """The kit's own warm kernels for the session: forked from a zygote that imported pandas, altair,
+    scikit-learn and the kit once, one fresh kernel per notebook run (no state is shared between
+    runs). They start in an empty folder, so no run history of the checkout is read."""
+    from socialkit.kernels import WarmKernelPool
+
+    pool = WarmKernelPool(preimport=True, cwd=str(tmp_path_factory.mktemp("kernels")))
+    yield pool
+    pool.close()
+
+
+_EXECUTED: dict[str, object] = {}
+
+
 @pytest.fixture
-def execute_notebook(tmp_path):
-    """Execute a notebook from notebooks/ (or a path) with papermill; returns the executed notebook.
-    Every executed notebook is checked: no library warning and no stderr output may reach it."""
+def execute_notebook(kernel_pool, tmp_path_factory):
+    """Execute a notebook from notebooks/ (or a path) as reports are executed (socialkit.execute: the
+    parameters validated first, then a warm kernel); returns the executed notebook. Each distinct
+    (notebook, parameters) runs once per test session and every test gets its own copy. Every
+    executed notebook is checked: no library warning and no stderr output may reach it. A failing
+    notebook raises socialkit's NotebookExecutionError (a bad parameter: ParametersError)."""
+    import copy
+    import json
+
+    from socialkit.execute import execute
 
     def run(name: str | Path, **parameters):
         src = Path(name) if Path(name).suffix == ".ipynb" else NOTEBOOKS_DIR / f"{name}.ipynb"
-        out = tmp_path / f"{src.stem}.executed.ipynb"
-        papermill.execute_notebook(str(src), str(out), parameters=parameters, kernel_name="python3",
-                                   progress_bar=False, cwd=str(tmp_path), execution_timeout=CELL_TIMEOUT)
-        nb = nbformat.read(out, as_version=4)
-        assert not warnings_in(nb), f"{src.stem} printed warnings: " + "; ".join(warnings_in(nb))
-        assert not raw_tables_in(nb), f"{src.stem} shows raw DataFrames: " + "; ".join(raw_tables_in(nb))
-        return nb
+        key = json.dumps([str(src.resolve()), parameters], sort_keys=True, default=str)
+        if key not in _EXECUTED:
+            out = tmp_path_factory.mktemp("executed") / f"{src.stem}.ipynb"
+            try:
+                execute(src, parameters, output=out, kernel_manager=kernel_pool.take(), timeout=CELL_TIMEOUT)
+            except Exception as exc:
+                _EXECUTED[key] = exc
+            else:
+                nb = nbformat.read(out, as_version=4)
+                assert not warnings_in(nb), f"{src.stem} printed warnings: " + "; ".join(warnings_in(nb))
+                assert not raw_tables_in(nb), f"{src.stem} shows raw DataFrames: " + "; ".join(raw_tables_in(nb))
+                _EXECUTED[key] = nb
+        found = _EXECUTED[key]
+        if isinstance(found, Exception):
+            raise found
+        return copy.deepcopy(found)
 
     return run
 

@@ -76,11 +76,12 @@ def test_a_kit_kernel_leaves_charts_as_specs_and_the_writer_draws_them(monkeypat
 
 
 @pytest.mark.notebook
-def test_an_executed_notebook_carries_drawn_charts_not_specs(tmp_path):
+def test_an_executed_notebook_carries_drawn_charts_not_specs(tmp_path, kernel_pool):
     from socialkit import charts
 
     out = tmp_path / "02.ipynb"
-    execute("notebooks/02_relationship_depth.ipynb", {"brand": "summit_outfitters", "interactive": False}, output=out)
+    execute("notebooks/02_relationship_depth.ipynb", {"brand": "summit_outfitters", "interactive": False}, output=out,
+            kernel_manager=kernel_pool.take())
     text = out.read_text()
     assert charts.DEFERRED_MIME not in text
     assert text.count("image/svg+xml") >= 3

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 import pandas as pd
-import papermill
 import pytest
 
 from conftest import svg_outputs, text_outputs
 from socialkit.config import sample_path
+from socialkit.exceptions import SocialKitError
 
 NOTEBOOK = "02_relationship_depth"
 pytestmark = pytest.mark.notebook
@@ -67,7 +67,7 @@ def test_memorials_with_explicit_paths_and_column_map_show_a_business_model_cap(
 
 
 def test_a_flat_column_map_is_refused_because_the_notebook_reads_three_inputs(execute_notebook):
-    with pytest.raises(papermill.PapermillExecutionError, match="must map each input kind"):
+    with pytest.raises(SocialKitError, match="must map each input kind"):
         execute_notebook(NOTEBOOK, column_map={"Department": "function"})
 
 

@@ -12,6 +12,7 @@ from socialkit.config import NOTEBOOKS_DIR, SAMPLES_DIR
 from socialkit.params import notebook_parameters
 
 from conftest import DATA_DIR, svg_outputs, table_of, text_outputs
+from socialkit.exceptions import SocialKitError
 
 NB = "04_vanity_to_value"
 PAGE = DATA_DIR / "posts"
@@ -58,9 +59,7 @@ def test_default_brand(execute_notebook):
 
 @pytest.mark.notebook
 def test_period_month_is_refused_and_the_error_names_trend_by(execute_notebook):
-    from papermill.exceptions import PapermillExecutionError
-
-    with pytest.raises(PapermillExecutionError) as err:
+    with pytest.raises(SocialKitError) as err:
         execute_notebook(NB, period="month")
     assert "trend_by" in str(err.value) and "reporting period" in str(err.value)
 

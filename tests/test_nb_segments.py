@@ -4,11 +4,11 @@ not follow the kit's contract; bad parameters stop it with a clear message befor
 from __future__ import annotations
 
 import pandas as pd
-import papermill
 import pytest
 
 from conftest import DATA_DIR, svg_outputs, text_outputs
 from socialkit import activation
+from socialkit.exceptions import SocialKitError
 
 NB = "03_psychographic_segments"
 SURVEYS = DATA_DIR / "surveys"
@@ -85,12 +85,12 @@ def test_customer_export_with_birth_year_income_and_children(execute_notebook):
 
 
 def test_bad_parameter_stops_before_reading(execute_notebook):
-    with pytest.raises(papermill.PapermillExecutionError) as err:
+    with pytest.raises(SocialKitError) as err:
         execute_notebook(NB, k=1)
     assert "The 'k' parameter of Segmenter must be 'auto' or an int in [2, 20]. Got 1 instead." in str(err.value)
 
 
 def test_unknown_feature_name_is_named(execute_notebook):
-    with pytest.raises(papermill.PapermillExecutionError) as err:
+    with pytest.raises(SocialKitError) as err:
         execute_notebook(NB, features=["psy_adventure", "psy_adventur_e"])
     assert "psy_adventur_e" in str(err.value) and "did you mean 'psy_adventure'" in str(err.value)

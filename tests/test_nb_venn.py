@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import nbformat
 import pandas as pd
-import papermill
 import pytest
 
 from conftest import svg_outputs, table_of, text_outputs
 from socialkit.config import sample_brands
+from socialkit.exceptions import SocialKitError
 
 NOTEBOOK = "01_social_business_venn"
 EXPECTED = {"summit_outfitters": "social business", "northbridge_advisory": "coordinated",
@@ -117,7 +117,7 @@ def test_notebook_classifies_the_issue_kpis_and_asks_about_the_unknown_one(execu
 def test_notebook_stops_with_a_clear_error_for_an_unknown_function(execute_notebook, tmp_path):
     path = tmp_path / "typo.csv"
     pd.DataFrame({"initiative": ["Blog", "Webinars"], "functions": ["marketing", "markting; sales"]}).to_csv(path, index=False)
-    with pytest.raises(papermill.PapermillExecutionError) as info:
+    with pytest.raises(SocialKitError) as info:
         execute_notebook(NOTEBOOK, initiatives_path=str(path), compare_brands=[])
     msg = str(info.value)
     assert "markting" in msg and "Webinars" in msg and "line 3" in msg and "did you mean 'marketing'" in msg
@@ -142,19 +142,19 @@ def test_notebook_is_committed_clean_with_documented_parameters():
 
 
 def test_notebook_builds_the_widget_panel_when_interactive(tmp_path):
-    # Widget comms under papermill (no frontend) run in their own interpreter, away from the
-    # kernels, Dask clusters and event loops earlier tests leave in this process.
-    import subprocess
-    import sys
+    # papermill in this very process, as an analyst's script would call it: the widgets are created,
+    # their state is stored in the notebook, and nothing waits for a frontend that is not there
+    import papermill
 
     from socialkit.config import NOTEBOOKS_DIR
 
     out = tmp_path / "interactive.ipynb"
-    subprocess.run([sys.executable, "-m", "papermill", str(NOTEBOOKS_DIR / f"{NOTEBOOK}.ipynb"), str(out),
-                    "-p", "brand", "evergreen_memorials", "-p", "interactive", "True", "-y", "compare_brands: []",
-                    "--execution-timeout", "300", "--no-progress-bar", "--log-level", "ERROR"],
-                   check=True, cwd=tmp_path, timeout=600, capture_output=True)
+    papermill.execute_notebook(str(NOTEBOOKS_DIR / f"{NOTEBOOK}.ipynb"), str(out), kernel_name="python3",
+                               parameters={"brand": "evergreen_memorials", "interactive": True, "compare_brands": []},
+                               progress_bar=False, cwd=str(tmp_path), execution_timeout=300)
     nb = nbformat.read(out, as_version=4)
     panel_cell = [c for c in nb.cells if c.cell_type == "code" and "sk.panels.venn.panel" in c.source][0]
     kinds = [k for o in panel_cell.outputs for k in o.get("data", {})]
     assert "application/vnd.jupyter.widget-view+json" in kinds
+    state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    assert any(m["model_name"] == "VBoxModel" for m in state.values())  # the panel's widgets, stored

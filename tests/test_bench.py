@@ -1,0 +1,46 @@
+"""The benchmark's own arithmetic: the phase breakdown per notebook and the README table."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _module(name: str):
+    spec = importlib.util.spec_from_file_location(f"bench_{name.strip('_')}", ROOT / "bench" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_phases_are_averaged_per_notebook_from_the_batch_record():
+    bench = _module("bench_batch")
+    summary = {"reports": {
+        "a/03_psychographic_segments": {"status": "ok", "kernel": 1.0, "execute": 3.0, "pdf": 0.5},
+        "b/03_psychographic_segments": {"status": "ok", "kernel": 0.0, "execute": 5.0, "pdf": 1.5},
+        "a/01_social_business_venn": {"status": "ok", "execute": 2.0, "html": 0.2},
+    }}
+    by_nb = bench.phases(summary)
+    assert by_nb["03_psychographic_segments"] == {"kernel": 0.5, "execute": 4.0, "html": 0.0, "write": 0.0,
+                                                  "pdf": 1.0, "other": 0.0}
+    assert by_nb["01_social_business_venn"]["html"] == 0.2
+
+
+def test_readme_table_shows_every_ratio_the_targets_and_the_figures_before():
+    main = _module("__main__")
+    results = {"segments": {"rows": 1000000, "items": 30, "total_seconds": 15.0, "peak_memory_mb": 1400,
+                            "kmeans_reference_seconds": 0.6, "ratio": 25.0},
+               "batch": {"reports": 24, "workers": 2, "batch_seconds": 60.0, "naive_seconds": 330.0,
+                         "papermill_two_seconds": 190.0, "speedup_vs_naive": 5.5, "speedup_vs_papermill_two": 3.17,
+                         "overhead_per_report_seconds": 1.9, "batch_worker_seconds_per_report": 5.0,
+                         "in_process_seconds_mean": 3.1, "overhead_ratio": 1.61, "segmentation_pdf_seconds": 0.9,
+                         "demo_batch_seconds": 45.0}}
+    previous = json.loads((ROOT / "bench" / "results" / "previous.json").read_text())
+    table = main._readme_table(results, previous)
+    assert "5.5x faster" in table and "3.17x faster" in table and "| 1.9 s" in table
+    assert ">= 5x" in table and ">= 2.5x" in table and "<= 1.5 s" in table and "< 30 s" in table
+    assert "265.1 s" in table and "4.27 s (HTML only)" in table  # the figures published before
+    assert all(line.count("|") == table.splitlines()[0].count("|") for line in table.splitlines())
