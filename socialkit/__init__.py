@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import importlib
 import logging
+import sys
 
-from .exceptions import SocialKitError
+# jsonschema (imported by nbformat and altair) imports the optional package rfc3987_syntax when it is
+# installed (JupyterLab's jupyter-events brings it) only to check strings of the "iri" format, and
+# that import compiles a grammar: 1.2-1.5 s of CPU in every process that imports the kit (each
+# command, batch worker, kernel zygote and kernel). No schema the kit validates (notebooks, Vega-Lite,
+# data contracts) has an "iri" format, so the kit's processes go without it. A process that imported
+# jsonschema before the kit keeps it.
+if "jsonschema" not in sys.modules:
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+from .exceptions import SocialKitError  # noqa: E402 (after the line above, which must come first)
 
 __version__ = "0.1.0"
 __all__ = ["SocialKitError", "__version__", "setup_notebook"]

@@ -174,3 +174,16 @@ def test_workspace_init_lays_out_a_folder(tmp_path):
     assert not any("__pycache__" in r or ".ipynb_checkpoints" in r for r in rel)
     assert os.access(tmp_path / "w" / "README.md", os.R_OK)
 
+
+
+def test_importing_the_kit_skips_the_grammar_jsonschema_only_needs_for_iri_strings():
+    import subprocess
+    import sys
+
+    code = ("import time; t = time.perf_counter(); import socialkit.batch, socialkit.execute, nbformat, altair, sys; "
+            "assert sys.modules.get('rfc3987_syntax') is None; "
+            "import jsonschema; jsonschema.validate({'u': 'https://example.org'}, "
+            "{'properties': {'u': {'type': 'string', 'format': 'uri'}}}, format_checker=jsonschema.FormatChecker()); "
+            "print('ok')")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr

@@ -126,6 +126,10 @@ def test_every_table_has_human_headers_no_index_and_no_cut_cell(reports):
         assert headers, page
         internal = [h for h in headers if "_" in h or h == ""]
         assert not internal, (page, internal[:5])
+        for block in re.findall(r'<table[^>]*class="gt_table".*?</table>', main, re.S):  # one header, one meaning
+            names = [html_lib.unescape(re.sub(r"<[^>]+>", "", h)).strip()
+                     for h in re.findall(r'<th[^>]*class="gt_col_heading[^"]*"[^>]*>(.*?)</th>', block, re.S)]
+            assert len(names) == len(set(names)), (page, sorted({n for n in names if names.count(n) > 1}))
         cells = [html_lib.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", main, re.S)]
         cut = [c for c in cells if c.endswith(("...", "\u2026"))]
         assert not cut, (page, cut[:3])
