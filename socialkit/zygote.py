@@ -35,7 +35,9 @@ PRELOAD = ("numpy", "pandas", "altair", "vl_convert", "sklearn.cluster", "sklear
            "socialkit.findings", "socialkit.venn", "socialkit.depth", "socialkit.ladder", "socialkit.segments",
            "socialkit.metrics", "socialkit.summary", "socialkit.activation", "socialkit.charts",
            "socialkit.charts.venn", "socialkit.charts.depth", "socialkit.charts.ladder", "socialkit.charts.segments",
-           "socialkit.charts.metrics")
+           "socialkit.charts.metrics", "socialkit.present", "socialkit.figures", "socialkit.records",
+           "socialkit.history", "socialkit.practices", "socialkit.norms", "socialkit.periods",
+           "socialkit.panels.venn", "socialkit.panels.depth", "socialkit.panels.segments", "socialkit.panels.metrics")
 
 
 # --------------------------------------------------------------------------- the zygote process

@@ -58,3 +58,26 @@ def test_no_fork_setting_falls_back_to_a_plain_kernel(monkeypatch):
         assert _run(km, "import sys\nprint('socialkit.io' in sys.modules)") == ["True"]
     finally:
         kernels.shutdown(km)
+
+
+def test_the_zygote_imports_every_module_the_notebooks_import():
+    import re
+
+    from socialkit.config import NOTEBOOKS_DIR
+    from socialkit.zygote import PRELOAD
+
+    imported = set()
+    for nb in NOTEBOOKS_DIR.glob("*.ipynb"):
+        imported |= set(re.findall(r"\b(socialkit(?:\.\w+)+)", nb.read_text()))
+    modules = {m for m in imported if _is_module(m)}  # sk.io.load is a function, socialkit.io a module
+    assert "socialkit.present" in modules and "socialkit.charts.venn" in modules
+    assert modules <= set(PRELOAD), sorted(modules - set(PRELOAD))
+
+
+def _is_module(name: str) -> bool:
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ModuleNotFoundError, ValueError):  # a function's dotted name: its parent is not a package
+        return False
