@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable
 
-from . import files, history, records
+from . import files, history, periods, records
 from .figures import SHOWN
 from .config import sample_brands
 
@@ -120,7 +120,7 @@ def history_sections(jobs: list, rows: list[dict], url: str, stored: history.Sto
             previous = [h.previous_report(c["brand"], c["report"], period=c["period"], exclude_run=exclude)
                         for c in current]
             trends = _trend_sections(h, sorted({c["brand"] for c in current}),
-                                     history.period_info(current[0]["period"])[0])
+                                     periods.info(current[0]["period"])[0])
     except Exception as exc:  # the reports are done: a history problem must not lose the index
         return ["<h2>What changed since the previous run</h2>",
                 f'<p class="failed">The run history could not be read: {e(str(exc))}</p>']

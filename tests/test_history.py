@@ -59,26 +59,6 @@ def store(url, name, reports, started):
 # --------------------------------------------------------------------------- figures
 
 
-@pytest.mark.parametrize("label, length, start, end", [
-    ("2025-Q4", "quarter", "2025-10-01", "2025-12-31"),
-    ("2025-Q1", "quarter", "2025-01-01", "2025-03-31"),
-    ("2025-11", "month", "2025-11-01", "2025-11-30"),
-    ("2024-02", "month", "2024-02-01", "2024-02-29"),
-    ("2025-W47", "week", "2025-11-17", "2025-11-23"),
-    ("2025", "year", "2025-01-01", "2025-12-31"),
-    ("2025-10-01..2025-12-31", "92 days", "2025-10-01", "2025-12-31"),
-    ("latest-quarter", "quarter", None, None),
-    ("latest-month", "month", None, None),
-    (None, None, None, None),
-    ("month", "custom", None, None),
-    ("2025-13", "custom", None, None),
-])
-def test_period_labels_give_their_length_and_days(label, length, start, end):
-    got = history.period_info(label)
-    assert got[0] == length
-    assert [None if d is None else d.isoformat() for d in got[1:]] == [start, end]
-
-
 def test_changes_say_how_each_figure_moved_and_which_way_is_better():
     before = {"venn.scope": 0.5, "venn.classification": "coordinated", "metrics.rate.cost_per_lead": 2.0,
               "segments.sizes": {"explorers": 120, "loyalists": 80}, "objectives.met": 3, "organisation": "X",

@@ -24,6 +24,7 @@ from conftest import gt_tables
 @pytest.mark.parametrize("label, length, start, end", [
     ("2025-Q4", "quarter", "2025-10-01", "2025-12-31"),
     ("2025q1", "quarter", "2025-01-01", "2025-03-31"),
+    ("2025-Q1", "quarter", "2025-01-01", "2025-03-31"),
     ("2025-11", "month", "2025-11-01", "2025-11-30"),
     ("2024-02", "month", "2024-02-01", "2024-02-29"),
     ("2025-W47", "week", "2025-11-17", "2025-11-23"),
@@ -33,6 +34,14 @@ from conftest import gt_tables
 def test_a_period_label_names_its_first_and_last_day(label, length, start, end):
     p = periods.parse(label)
     assert (p.length, p.start.isoformat(), p.end.isoformat()) == (length, start, end)
+    got = periods.info(label)  # what the run history stores for the label
+    assert (got[0], got[1].isoformat(), got[2].isoformat()) == (length, start, end)
+
+
+@pytest.mark.parametrize("label, length", [("latest-quarter", "quarter"), ("latest-month", "month"), (None, None),
+                                           ("month", "custom"), ("2025-13", "custom")])
+def test_the_history_stores_a_length_without_days_for_latest_custom_or_no_period(label, length):
+    assert periods.info(label) == (length, None, None)
 
 
 @pytest.mark.parametrize("label, previous, year_before", [

@@ -34,13 +34,13 @@ from ..exceptions import HistoryError, SocialKitError
 from ..secrets import mask
 from .backend import ENV, Backend, duckdb_path, is_duckdb, shown
 from .figures import (ARROWS, META, PREFIXES, change, changes, describe_figure, flatten, format_value, key_figures,
-                      period_info, summary_line)
+                      summary_line)
 from .schema import CURRENT, MIGRATION_NOTES, migrate as _migrate, version
 from .database import History, ReportRecord
 
 __all__ = ["ARROWS", "CURRENT", "ENV", "History", "META", "PREFIXES", "ReportRecord", "Stored", "change",
            "changes", "default_url", "describe_figure", "flatten", "format_value", "key_figures", "migrate",
-           "open", "period_info", "report_record", "resolve", "store_batch", "store_report", "summary_line",
+           "open", "report_record", "resolve", "store_batch", "store_report", "summary_line",
            "time_text", "WhatChanged", "what_changed"]
 
 #: File name of the default history inside the reports folder.

@@ -16,11 +16,11 @@ from typing import Any, Iterable, Mapping
 
 import pandas as pd
 
-from .. import __version__
+from .. import __version__, periods
 from ..exceptions import HistoryError
 from ..text import closest
 from .backend import Backend, shown
-from .figures import META, change, decode, encode, flatten, format_value, period_info
+from .figures import META, change, decode, encode, flatten, format_value
 from .schema import CURRENT, check, create, now
 
 _UNSET: Any = object()
@@ -118,7 +118,7 @@ class History:
         period = rec.period if rec.period not in (None, "") else rec.parameters.get("period")
         if figures.get("period") not in (None, ""):
             period = figures["period"]  # the notebook's resolved period (latest-quarter -> 2025-Q4)
-        length, start, end = period_info(period)
+        length, start, end = periods.info(period)
         db.execute("INSERT INTO reports (report_id, run_id, brand, report, period, period_length, period_start, "
                    "period_end, started_at, finished_at, status, error, parameters, notebook_file) VALUES "
                    "(:rid, :run, :brand, :report, :period, :len, :ps, :pe, :s, :f, :status, :err, :params, :nb)",
@@ -203,7 +203,7 @@ class History:
         it (so re-running an old quarter never becomes "last time"); ``period_length`` defaults to
         that period's length, and to None (whole-file runs) without a period. ``before`` (a time)
         ignores runs finished after it; ``exclude_run`` (a run name) ignores that run."""
-        length, start, _ = period_info(period)
+        length, start, _ = periods.info(period)
         if period_length is not _UNSET:
             length = period_length
         found = self.runs(brand=brand, report=report, status="ok")

@@ -14,12 +14,10 @@ from __future__ import annotations
 import json
 import math
 import re
-from datetime import date, timedelta
 from typing import Any, Mapping
 
 import pandas as pd
 
-from .. import periods
 from ..figures import SHOWN
 from ..metrics.rates import RATES
 
@@ -96,12 +94,6 @@ def decode(kind: str, number: Any, text: Any) -> Any:
 
 # --------------------------------------------------------------------------- periods
 
-
-
-def period_info(period: Any) -> tuple[str | None, date | None, date | None]:
-    """(length, first day, last day) of a ``period`` label, read by :func:`socialkit.periods.info`
-    (the one period parser of the kit)."""
-    return periods.info(period)
 
 
 # --------------------------------------------------------------------------- showing figures

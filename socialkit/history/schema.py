@@ -24,9 +24,10 @@ import uuid
 from datetime import datetime, timezone
 from typing import Any
 
+from .. import periods
 from ..exceptions import HistoryError
 from .backend import Backend, shown
-from .figures import encode, flatten, period_info
+from .figures import encode, flatten
 
 #: The layout this version of the kit reads and writes.
 CURRENT = 2
@@ -169,7 +170,7 @@ def _v1_to_v2(db: Backend) -> None:
                     "f": max(ends) if ends else None, "v": rows[0]["kit_version"]})
         for r in rows:
             report_id = f"v1-{r['run_id']}"
-            length, start, end = period_info(r["period"])
+            length, start, end = periods.info(r["period"])
             db.execute("INSERT INTO reports (report_id, run_id, brand, report, period, period_length, period_start, "
                        "period_end, started_at, finished_at, status, error, parameters, notebook_file) VALUES "
                        "(:rid, :run, :brand, :report, :period, :len, :ps, :pe, :s, :f, :status, NULL, NULL, NULL)",
