@@ -41,11 +41,11 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 import yaml
 
 import multiprocessing as mp
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 
 from . import __version__, config, history, io, paths, tables
 from .config import sample_brands
-from .index import write_index
+from .index import compared_brands, comparison_sections, write_index
 from .kernels import WarmKernelPool
 from .exceptions import ExportError, KernelDiedError, ManifestError, ParametersError, SocialKitError
 from .execute import prepare
@@ -544,6 +544,13 @@ def run_batch(jobs: list[Job], *, engine: Engine | None = None, resume: bool = F
     if url is not None:  # the notebooks read the same history ("what changed") while the batch runs
         os.environ[history.ENV] = url
     engine = engine or LocalEngine()
+    # the index's brand comparison reads the input files only: made while the reports run
+    compared = compared_brands(jobs) if index else []
+    comparison = None
+    if len(compared) > 1 and not os.environ.get('SK_NOEARLY'):
+        maker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="index")
+        comparison = maker.submit(comparison_sections, compared)
+        maker.shutdown(wait=False)
     results: list[JobResult] = []
     todo = []
     for job in jobs:
@@ -575,5 +582,6 @@ def run_batch(jobs: list[Job], *, engine: Engine | None = None, resume: bool = F
         summary.history = history.store_batch(jobs, results, run_name=run_dir.name, run_dir=run_dir, url=url,
                                               started=started)
     if index:
-        write_index(run_dir, jobs, history_url=url, stored=summary.history)
+        write_index(run_dir, jobs, history_url=url, stored=summary.history,
+                    comparison=comparison.result() if comparison is not None else None)
     return summary

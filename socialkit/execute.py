@@ -122,8 +122,9 @@ def execute(notebook: str | os.PathLike, parameters: Mapping[str, Any] | None = 
 def _draw_charts(nb) -> None:
     """Draw the charts the kernel left as specs (see :func:`socialkit.charts.render_deferred`)."""
     from .charts import render_deferred  # altair loads in the process that writes reports, not on `import socialkit`
+    from .export import chart_drawer  # nbconvert loads with it: in the process that writes reports only
 
-    render_deferred(nb)
+    render_deferred(nb, draw_svgs=chart_drawer())
 
 
 def mark_failure(nb, path: Path, output: str | os.PathLike | None) -> NotebookExecutionError | None:

@@ -47,11 +47,21 @@ def comparison_sections(brands: list[str]) -> list[tuple[str, str]]:
         return [("Brand comparison", f"<p>The comparison could not be drawn: {html.escape(f'{type(exc).__name__}: {exc}')}</p>")]
 
 
+def compared_brands(jobs: Iterable) -> list[str]:
+    """The brands the index compares: sample brands of the run whose reports read the sample files
+    (a job with its own ``*_path`` files would otherwise be compared on data it did not use)."""
+    jobs = list(jobs)
+    own_files = {j.brand for j in jobs if any(k.endswith("_path") and v for k, v in j.parameters.items())}
+    return sorted(({j.brand for j in jobs} & set(sample_brands())) - own_files)
+
+
 def write_index(run_dir: str | os.PathLike, jobs: list, *, history_url: str | None = None,
-                stored: history.Stored | None = None) -> Path:
+                stored: history.Stored | None = None, comparison: list[tuple[str, str]] | None = None) -> Path:
     """Write ``run_dir/index.html`` linking every report of the run, with what changed since the
     previous run and trends across runs (from the history at ``history_url``, where ``stored`` says
-    how this run was stored), and a brand comparison."""
+    how this run was stored), and a brand comparison (``comparison``: the sections of
+    :func:`comparison_sections` for :func:`compared_brands`, when already made; it depends on the
+    input files only, so a batch makes it while its reports run)."""
     run_dir = Path(run_dir)
     rows = _records(run_dir, jobs)
     e = html.escape
@@ -70,13 +80,11 @@ def write_index(run_dir: str | os.PathLike, jobs: list, *, history_url: str | No
     body.append("</table>")
     if history_url is not None:
         body += history_sections(jobs, rows, history_url, stored)
-    # compare only brands whose reports read the sample files (a job with its own *_path files
-    # would otherwise be compared on data it did not use)
-    own_files = {j.brand for j in jobs if any(k.endswith("_path") and v for k, v in j.parameters.items())}
-    brands = sorted(({r["brand"] for r in rows} & set(sample_brands())) - own_files)
-    if len(brands) > 1:
-        for title, section in comparison_sections(brands):
-            body.append(f"<h2>{e(title)}</h2>{section}")
+    if comparison is None:
+        brands = compared_brands(jobs)
+        comparison = comparison_sections(brands) if len(brands) > 1 else []
+    for title, section in comparison:
+        body.append(f"<h2>{e(title)}</h2>{section}")
     page = (f"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>socialkit: {e(run_dir.name)}</title>"
             f"<style>{_css()}</style></head><body>{''.join(body)}</body></html>")
     return files.write_text(run_dir / "index.html", page)

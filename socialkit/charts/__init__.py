@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import os
+from typing import Callable
 
 import altair as alt
 import pandas as pd
@@ -81,37 +82,56 @@ def _static_renderer(spec: dict, **metadata):
 
 
 def _draw(spec: dict, **metadata):
-    if ((spec.get("usermeta") or {}).get("socialkit") or {}).get("raster"):
+    if _is_raster(spec):
         return png_renderer(spec, ppi=PRINT_PPI, **metadata)
     return svg_renderer(spec, **metadata)
+
+
+def _is_raster(spec: dict) -> bool:
+    return bool(((spec.get("usermeta") or {}).get("socialkit") or {}).get("raster"))
 
 
 def _jsonable(value) -> bool:
     return value is None or isinstance(value, (str, int, float, bool, list, dict))
 
 
-def render_deferred(nb) -> int:
+def render_deferred(nb, *, draw_svgs: Callable[[list[dict]], list[str | None]] | None = None) -> int:
     """Draw, in this process, every chart a kernel left as a spec (:data:`DEFERRED_MIME`): the output
     becomes the same SVG (or print-resolution PNG) the kernel would have made. Returns how many
-    charts were drawn. A chart that cannot be drawn becomes a short note saying why."""
-    drawn = 0
-    for cell in nb.get("cells", []):
-        for out in cell.get("outputs", []):
-            data = out.get("data") or {}
-            if DEFERRED_MIME not in data:
-                continue
-            item = data[DEFERRED_MIME]
-            try:
-                bundle = _draw(item["spec"], **(item.get("metadata") or {}))
-            except Exception as exc:  # vl-convert's errors: the report says so where the chart would be
-                out["data"] = {"text/plain": f"The chart could not be drawn: {type(exc).__name__}: {exc}"}
-                continue
-            found, meta = bundle if isinstance(bundle, tuple) else (bundle, {})
-            out["data"] = {k: base64.b64encode(v).decode("ascii") if isinstance(v, bytes) else v
-                           for k, v in found.items()}
-            out["metadata"] = dict(meta or {})
-            drawn += 1
-    return drawn
+    charts were drawn. A chart that cannot be drawn becomes a short note saying why.
+
+    ``draw_svgs`` may draw the vector charts all at once (a running browser, see
+    :meth:`socialkit.browser.Printer.svgs`): it returns an SVG per spec, or None for a chart it
+    could not draw; those, the rasterised charts, and every chart when it fails, are drawn by
+    vl-convert."""
+    pending = [out for cell in nb.get("cells", []) for out in cell.get("outputs", [])
+               if DEFERRED_MIME in (out.get("data") or {})]
+    items = [out["data"][DEFERRED_MIME] for out in pending]
+    vector = [i for i, item in enumerate(items) if not _is_raster(item["spec"])]
+    svgs: dict[int, str] = {}
+    if draw_svgs is not None and vector:
+        try:
+            drawn = draw_svgs([items[i]["spec"] for i in vector])
+            svgs = {i: svg for i, svg in zip(vector, drawn) if isinstance(svg, str)}
+        except Exception:
+            svgs = {}  # the browser failed: vl-convert draws them all
+    count = 0
+    for i, (out, item) in enumerate(zip(pending, items)):
+        if i in svgs:
+            out["data"], out["metadata"] = {"image/svg+xml": svgs[i]}, {}
+            count += 1
+            continue
+        try:
+            bundle = _draw(item["spec"], **(item.get("metadata") or {}))
+        except Exception as exc:  # vl-convert's errors: the report says so where the chart would be
+            out["data"] = {"text/plain": f"The chart could not be drawn: {type(exc).__name__}: {exc}"}
+            continue
+        found, meta = bundle if isinstance(bundle, tuple) else (bundle, {})
+        out["data"] = {k: base64.b64encode(v).decode("ascii") if isinstance(v, bytes) else v
+                       for k, v in found.items()}
+        out["metadata"] = dict(meta or {})
+        count += 1
+    return count
 
 
 alt.renderers.register(STATIC_RENDERER, _static_renderer)
