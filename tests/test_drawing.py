@@ -1,0 +1,117 @@
+"""Charts of reports drawn by the running Chromium, with vl-convert as the fallback."""
+
+import re
+import shutil
+
+import altair as alt
+import nbformat
+import pandas as pd
+import pytest
+
+from socialkit import browser, charts, export
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed: `sudo apt-get install "
+                                    "chromium` (Debian/Ubuntu; `make test` installs it)")
+
+
+def _specs() -> list[dict]:
+    """Two charts shaped like the reports': long category labels, and dates on a time axis."""
+    labels = pd.DataFrame({"initiative": ["Customer service on Instagram", "Recruiting through LinkedIn posts",
+                                          "Product ideas from the community forum", "Memorial pages"],
+                           "score": [0.82, 0.41, 0.67, 0.15]})
+    weeks = pd.DataFrame({"week": pd.date_range("2025-10-06", periods=8, freq="W-MON"),
+                          "rate": [0.021, 0.025, 0.019, 0.03, 0.028, 0.033, 0.026, 0.031]})
+    with alt.theme.enable(charts.THEME):
+        return [alt.Chart(labels, title="Value by initiative").mark_bar().encode(
+                    x=alt.X("score:Q", axis=alt.Axis(format="%")), y=alt.Y("initiative:N", sort="-x")).to_dict(),
+                alt.Chart(weeks).mark_line(point=True).encode(x="week:T", y="rate:Q").to_dict()]
+
+
+def _size(svg: str) -> tuple[float, float]:
+    head = re.search(r"<svg[^>]*>", svg).group(0)
+    return float(re.search(r'width="([\d.]+)"', head).group(1)), float(re.search(r'height="([\d.]+)"', head).group(1))
+
+
+def _texts(svg: str) -> list[str]:
+    return re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+
+
+@needs_chromium
+def test_the_browser_draws_what_vl_convert_draws():
+    specs = _specs()
+    drawn = export.chart_drawer()(specs)
+    assert len(drawn) == 2
+    for spec, svg in zip(specs, drawn):
+        reference = charts._draw(spec)["image/svg+xml"]
+        assert svg.lstrip().startswith("<svg") and 'class="marks"' in svg
+        assert _texts(svg) == _texts(reference)  # every label, title and tick, in the same order
+        (w, h), (rw, rh) = _size(svg), _size(reference)
+        assert h == rh and abs(w - rw) <= 0.02 * rw  # text is measured by each engine's own font code
+        assert "DejaVu Sans" in svg  # the house font, as the theme says
+    assert "Customer service on Instagram" in drawn[0] and "Oct" in "".join(_texts(drawn[1]))
+
+
+@needs_chromium
+def test_a_chart_the_browser_cannot_draw_is_left_to_vl_convert():
+    good = _specs()[0]
+    drawn = export.chart_drawer()([{"mark": "no-such-mark"}, good])
+    assert drawn[0] is None and drawn[1].lstrip().startswith("<svg")
+
+
+def _notebook(specs: list[dict]):
+    outputs = [{"output_type": "display_data", "metadata": {}, "data": {charts.DEFERRED_MIME: {"spec": s}}}
+               for s in specs]
+    return nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("charts", outputs=outputs)])
+
+
+def test_render_deferred_uses_the_drawer_for_vector_charts_and_vl_convert_for_the_rest():
+    bars, line = _specs()
+    dense = charts.rasterised(alt.Chart(pd.DataFrame({"x": range(50), "y": range(50)})).mark_point()
+                              .encode(x="x:Q", y="y:Q")).to_dict()
+    asked = []
+
+    def drawer(specs):
+        asked.append(specs)
+        return ["<svg>from the drawer</svg>", None]  # the second one it could not draw
+
+    nb = _notebook([bars, dense, line])
+    assert charts.render_deferred(nb, draw_svgs=drawer) == 3
+    assert asked == [[bars, line]]  # rasterised charts are never sent to the drawer
+    first, second, third = (o["data"] for o in nb.cells[0].outputs)
+    assert first == {"image/svg+xml": "<svg>from the drawer</svg>"}
+    assert "image/png" in second
+    assert third["image/svg+xml"].lstrip().startswith("<svg") and "from the drawer" not in third["image/svg+xml"]
+    nbformat.validate(nb)
+
+
+def test_a_failing_drawer_leaves_every_chart_to_vl_convert():
+    def drawer(specs):
+        raise RuntimeError("the browser went away")
+
+    nb = _notebook(_specs())
+    assert charts.render_deferred(nb, draw_svgs=drawer) == 2
+    assert all(o["data"]["image/svg+xml"].lstrip().startswith("<svg") for o in nb.cells[0].outputs)
+
+
+def test_vl_convert_can_be_chosen_and_is_used_without_a_browser(monkeypatch):
+    monkeypatch.setenv("SOCIALKIT_CHARTS", "vl-convert")
+    assert export.chart_drawer() is None
+    monkeypatch.delenv("SOCIALKIT_CHARTS")
+    monkeypatch.setattr(browser, "available", lambda: False)
+    assert export.chart_drawer() is None
+
+
+def test_the_vega_bundle_is_made_once_and_kept_in_the_cache_folder(tmp_path, monkeypatch):
+    import vl_convert as vlc
+
+    made = []
+    real = vlc.javascript_bundle
+    monkeypatch.setattr(vlc, "javascript_bundle", lambda *a, **k: made.append(1) or real(*a, **k))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    first = browser.vega_bundle()
+    second = browser.vega_bundle()
+    assert first == second and "window.socialkitEmbed" in first
+    assert made == [1]
+    (cached,) = (tmp_path / "socialkit").glob("vega-bundle-*.js")
+    assert alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0] in cached.name
