@@ -1,5 +1,7 @@
 """One report: validated, executed in a kernel, secrets scrubbed, failures kept and marked."""
 
+from pathlib import Path
+
 import nbformat
 import pytest
 
@@ -7,12 +9,23 @@ from socialkit.exceptions import NotebookExecutionError, ParametersError
 from socialkit.execute import execute
 
 DEMO = "tests/data/notebooks/params_demo.ipynb"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def repo_kernels():
+    """Warm kernels started in the checkout (the demo notebook names itself by its path there)."""
+    from socialkit.kernels import WarmKernelPool
+
+    pool = WarmKernelPool(preimport=True, cwd=str(ROOT))
+    yield pool
+    pool.close()
 
 
 @pytest.mark.notebook
-def test_secret_never_reaches_the_output(tmp_path):
+def test_secret_never_reaches_the_output(tmp_path, repo_kernels):
     out = tmp_path / "demo.ipynb"
-    result = execute(DEMO, {"api_token": "tok-9f8e7d", "times": 3}, output=out)
+    result = execute(DEMO, {"api_token": "tok-9f8e7d", "times": 3}, output=out, kernel_manager=repo_kernels.take())
     text = out.read_text()
     assert "tok-9f8e7d" not in text and "[secret]" in text
     assert "hellohellohello" in text  # it really ran, with the injected value
@@ -21,10 +34,10 @@ def test_secret_never_reaches_the_output(tmp_path):
 
 
 @pytest.mark.notebook
-def test_failing_notebook_keeps_partial_output_with_marked_cell(tmp_path):
+def test_failing_notebook_keeps_partial_output_with_marked_cell(tmp_path, repo_kernels):
     out = tmp_path / "fail.ipynb"
     with pytest.raises(NotebookExecutionError) as err:
-        execute(DEMO, {"fail": True}, output=out)
+        execute(DEMO, {"fail": True}, output=out, kernel_manager=repo_kernels.take())
     assert err.value.ename == "ValueError" and str(out) in str(err.value)
     nb = nbformat.read(out, as_version=4)
     assert "papermill-error-cell-tag" in nb.cells[0].metadata.get("tags", [])
@@ -40,9 +53,10 @@ def test_bad_parameter_fails_before_any_kernel(tmp_path):
 
 
 @pytest.mark.notebook
-def test_secret_in_an_error_message_is_masked_everywhere(tmp_path):
+def test_secret_in_an_error_message_is_masked_everywhere(tmp_path, repo_kernels):
     out = tmp_path / "fail.ipynb"
-    result = execute(DEMO, {"fail": True, "api_token": "tok-in-error-77"}, output=out, raise_on_error=False)
+    result = execute(DEMO, {"fail": True, "api_token": "tok-in-error-77"}, output=out, raise_on_error=False,
+                     kernel_manager=repo_kernels.take())
     assert "failing on purpose" in result.error.evalue
     assert "tok-in-error-77" not in result.error.evalue and "tok-in-error-77" not in str(result.error)
     assert "tok-in-error-77" not in out.read_text()
