@@ -46,6 +46,8 @@ class Printer:
         self._playwright: Any = None
         self._browser: Any = None
         self._drawing: Any = None  # the page that draws charts (JavaScript on, network off)
+        #: True while a browser started by this printer is up (readable from any thread).
+        self.running = False
         self._drawn = 0
 
     def _ensure(self, timeout: float) -> None:  # runs in the printer's thread
@@ -58,6 +60,7 @@ class Printer:
         try:
             self._browser = self._playwright.chromium.launch(executable_path=self.executable, args=list(FLAGS),
                                                              timeout=min(timeout, 60) * 1000)
+            self.running = True
         except Exception as exc:
             self._stop()
             lines = str(exc).strip().splitlines()
@@ -137,6 +140,7 @@ class Printer:
 
     def _stop(self) -> None:  # runs in the printer's thread
         self._drawing = None
+        self.running = False
         for thing, method in ((self._browser, "close"), (self._playwright, "stop")):
             if thing is not None:
                 try:
@@ -180,7 +184,7 @@ def vega_bundle() -> str:
     Vega-Lite version. Raises :class:`EngineUnavailableError` when vl-convert has no bundle of
     that Vega-Lite version."""
     import altair as alt  # the chart libraries load only in a process that draws charts
-    import vl_convert as vlc
+    import vl_convert as vlc  # (it bundles the scripts)
 
     version = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
     if version not in vlc.get_vegalite_versions():

@@ -61,7 +61,7 @@ def prepare(notebook: str | os.PathLike, parameters: Mapping[str, Any] | None = 
 def execute(notebook: str | os.PathLike, parameters: Mapping[str, Any] | None = None, *,
             output: str | os.PathLike | None = None, kernel_manager=None, timeout: float | None = None,
             cwd: str | os.PathLike | None = None, notebook_timeout: float | None = None,
-            raise_on_error: bool = True) -> Execution:
+            raise_on_error: bool = True, draw_in_browser: bool | None = None) -> Execution:
     """Run a notebook with validated parameters; write the executed copy to ``output`` atomically.
 
     ``kernel_manager`` may be an already started ``jupyter_client.KernelManager`` (a warm kernel);
@@ -69,6 +69,10 @@ def execute(notebook: str | os.PathLike, parameters: Mapping[str, Any] | None = 
     ``notebook_timeout`` the whole notebook (the kernel is killed past it). On a failing cell the partial
     notebook is still written, with the failing cell marked, then NotebookExecutionError is raised
     (or returned in ``Execution.error`` when ``raise_on_error`` is false).
+
+    Charts the kernel left as specs are drawn here (:func:`socialkit.charts.render_deferred`): by the
+    Chromium this process keeps running when ``draw_in_browser`` is true (the caller prints a PDF with
+    it anyway), by vl-convert when false, and when None by the browser only if it is already running.
     """
     try:
         path, given, secrets = prepare(notebook, parameters)
@@ -105,7 +109,7 @@ def execute(notebook: str | os.PathLike, parameters: Mapping[str, Any] | None = 
         if watchdog:
             watchdog.cancel()
         shutdown(km)
-    _draw_charts(nb)
+    _draw_charts(nb, draw_in_browser)
     # secrets go before anything reads the outputs, so no error message can carry one
     nb = scrub_notebook(nb, {n: given[n] for n in secrets if n in given})
     error = died or mark_failure(nb, path, output)
@@ -119,12 +123,13 @@ def execute(notebook: str | os.PathLike, parameters: Mapping[str, Any] | None = 
     return result
 
 
-def _draw_charts(nb) -> None:
+def _draw_charts(nb, draw_in_browser: bool | None) -> None:
     """Draw the charts the kernel left as specs (see :func:`socialkit.charts.render_deferred`)."""
     from .charts import render_deferred  # altair loads in the process that writes reports, not on `import socialkit`
     from .export import chart_drawer  # nbconvert loads with it: in the process that writes reports only
 
-    render_deferred(nb, draw_svgs=chart_drawer())
+    drawer = None if draw_in_browser is False else chart_drawer(start=bool(draw_in_browser))
+    render_deferred(nb, draw_svgs=drawer)
 
 
 def mark_failure(nb, path: Path, output: str | os.PathLike | None) -> NotebookExecutionError | None:

@@ -551,18 +551,32 @@ def chromium_pdf(html: str, out_path: Path, *, timeout: float = DEFAULT_TIMEOUT)
         shutil.copyfile(pdf, out_path)
 
 
-def chart_drawer() -> Callable[[list[dict]], list[str | None]] | None:
+def chart_drawer(*, start: bool = True) -> Callable[[list[dict]], list[str | None]] | None:
     """What draws a report's vector charts in this process: the running Chromium
     (:meth:`socialkit.browser.Printer.svgs`, about three times faster than vl-convert) when Playwright
-    and a Chromium are installed, else None (vl-convert draws them). ``SOCIALKIT_CHARTS=vl-convert``
-    always leaves the drawing to vl-convert."""
+    and a Chromium are installed, else None (vl-convert draws them). With ``start=False`` the browser
+    is used only when this process already runs it: starting one costs more than vl-convert for a
+    process that draws one report and prints no PDF. ``SOCIALKIT_CHARTS=vl-convert`` always leaves the
+    drawing to vl-convert."""
     if os.environ.get("SOCIALKIT_CHARTS", "").lower() == "vl-convert" or not browser.available():
         return None
     try:
         exe = chromium_executable()
     except EngineUnavailableError:
         return None
-    return browser.printer(exe).svgs
+    printer = browser.printer(exe)
+    return printer.svgs if start or printer.running else None
+
+
+def prints_in_browser(engine: str) -> bool:
+    """Whether PDFs from ``engine`` are printed by the Chromium this process keeps running."""
+    if engine not in ("auto", "chromium") or not browser.available():
+        return False
+    try:
+        chromium_executable()
+    except EngineUnavailableError:
+        return False
+    return True
 
 
 @register_pdf_engine("auto")

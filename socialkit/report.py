@@ -19,7 +19,7 @@ from typing import Any, Iterable, Mapping
 from . import config, files, paths, records
 from .exceptions import NotebookExecutionError, ParameterError, SocialKitError
 from .execute import execute
-from .export import appendix, html_to_pdf, masthead, notebook_title, notebook_to_html
+from .export import appendix, html_to_pdf, masthead, notebook_title, notebook_to_html, prints_in_browser
 from .params import NOTEBOOK_INPUTS, input_path, objectives_path
 
 #: Formats a report can be exported to, besides the executed notebook.
@@ -142,7 +142,8 @@ def run_report(notebook: str | os.PathLike, parameters: Mapping[str, Any] | None
     clock = time.perf_counter()
     try:
         execution = execute(notebook, parameters, output=output, kernel_manager=kernel_manager, timeout=timeout,
-                            notebook_timeout=notebook_timeout, cwd=cwd, raise_on_error=raise_on_error)
+                            notebook_timeout=notebook_timeout, cwd=cwd, raise_on_error=raise_on_error,
+                            draw_in_browser=True if "pdf" in formats and prints_in_browser(pdf_engine) else None)
     finally:
         phases["execute"] = time.perf_counter() - clock
     report = Report(execution.notebook, execution.parameters, execution.secrets, [output], execution.error,

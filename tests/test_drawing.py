@@ -115,3 +115,22 @@ def test_the_vega_bundle_is_made_once_and_kept_in_the_cache_folder(tmp_path, mon
     assert made == [1]
     (cached,) = (tmp_path / "socialkit").glob("vega-bundle-*.js")
     assert alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0] in cached.name
+
+
+def test_the_browser_is_started_for_drawing_only_where_it_prints_pdfs(monkeypatch):
+    class FakePrinter:
+        running = False
+
+        def svgs(self, specs):
+            return [None] * len(specs)
+
+    fake = FakePrinter()
+    monkeypatch.setattr(browser, "available", lambda: True)
+    monkeypatch.setattr(browser, "printer", lambda exe: fake)
+    monkeypatch.setattr(export, "chromium_executable", lambda: "/usr/bin/chromium")
+    assert export.chart_drawer(start=False) is None  # no browser running: vl-convert draws
+    assert export.chart_drawer() == fake.svgs  # a process that prints PDFs starts it
+    fake.running = True
+    assert export.chart_drawer(start=False) == fake.svgs  # running already: it draws
+    assert export.prints_in_browser("auto") and export.prints_in_browser("chromium")
+    assert not export.prints_in_browser("weasyprint")
