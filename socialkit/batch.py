@@ -46,7 +46,8 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_compl
 from . import __version__, config, history, io, paths, tables
 from .config import sample_brands
 from .index import compared_brands, comparison_sections, write_index
-from .kernels import WarmKernelPool
+from .kernels import WarmKernelPool, shared_zygote
+from .zygote import SHARED_ENV
 from .exceptions import ExportError, KernelDiedError, ManifestError, ParametersError, SocialKitError
 from .execute import prepare
 from .report import run_report
@@ -425,6 +426,11 @@ class LocalEngine(Engine):
     """Worker processes on this machine (default)."""
 
     def run(self, jobs):
+        # one kernel zygote for all workers, started first: its imports run while the workers start
+        zygote = shared_zygote()
+        previous = os.environ.get(SHARED_ENV)
+        if zygote is not None:  # workers are spawned (as jobs are submitted) with this environment
+            os.environ[SHARED_ENV] = zygote.socket_path
         pool = ProcessPoolExecutor(max_workers=min(self.workers, len(jobs)), mp_context=mp.get_context("spawn"),
                                    initializer=_worker_init)
         try:
@@ -433,6 +439,12 @@ class LocalEngine(Engine):
                 yield _result_or_failure(fut, futures[fut])
         finally:  # stopped early (Ctrl-C, an error): queued reports are cancelled, not run
             pool.shutdown(wait=True, cancel_futures=True)
+            if zygote is not None:
+                zygote.close()
+            if previous is None:
+                os.environ.pop(SHARED_ENV, None)
+            else:
+                os.environ[SHARED_ENV] = previous
 
 
 def _worker_init() -> None:
@@ -547,7 +559,7 @@ def run_batch(jobs: list[Job], *, engine: Engine | None = None, resume: bool = F
     # the index's brand comparison reads the input files only: made while the reports run
     compared = compared_brands(jobs) if index else []
     comparison = None
-    if len(compared) > 1 and not os.environ.get('SK_NOEARLY'):
+    if len(compared) > 1:
         maker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="index")
         comparison = maker.submit(comparison_sections, compared)
         maker.shutdown(wait=False)

@@ -19,7 +19,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 
-from .zygote import PRELOAD, ForkedKernelManager, Zygote
+from .zygote import PRELOAD, SHARED_ENV, ForkedKernelManager, SharedZygote, Zygote
 
 KERNEL_NAME = "python3"
 #: Run in a plain (not forked) warm kernel before it is handed to a report: the zygote's module
@@ -40,13 +40,32 @@ _ZYGOTE_LOCK = threading.Lock()
 
 
 def _zygote():
-    """This process's kernel zygote (started on first use, stopped at exit)."""
+    """This process's kernel zygote: the one shared by a batch's workers when ``SOCIALKIT_ZYGOTE``
+    names its socket (see :func:`shared_zygote`), else one of its own, started on first use and
+    stopped at exit (also when the shared one cannot be reached or stops)."""
     global _ZYGOTE
     with _ZYGOTE_LOCK:
-        if _ZYGOTE is None or _ZYGOTE.proc.poll() is not None:
-            _ZYGOTE = Zygote()
-            atexit.register(_ZYGOTE.close)
+        if _ZYGOTE is not None and _ZYGOTE.alive():
+            return _ZYGOTE
+        shared = os.environ.get(SHARED_ENV)
+        if shared and _ZYGOTE is None:
+            try:
+                _ZYGOTE = SharedZygote(shared)
+                atexit.register(_ZYGOTE.close)
+                return _ZYGOTE
+            except OSError:
+                pass
+        _ZYGOTE = Zygote()
+        atexit.register(_ZYGOTE.close)
         return _ZYGOTE
+
+
+def shared_zygote() -> Zygote | None:
+    """A zygote other processes can fork kernels from (its socket: ``.socket_path``; give it to them
+    as ``SOCIALKIT_ZYGOTE``), or None where kernels are not forked. The caller closes it."""
+    if not _can_fork():
+        return None
+    return Zygote(shared=True)
 
 
 def _can_fork() -> bool:
@@ -75,6 +94,7 @@ def _start(km: AsyncKernelManager, *, preimport: bool, cwd: str | None, timeout:
     # (socialkit.charts.render_deferred) with a chart runtime that is already running
     env = {**os.environ, "SOCIALKIT_BATCH": "1", "SOCIALKIT_DEFER_CHARTS": "1"}
     env.pop("JPY_SESSION_NAME", None)
+    env.pop(SHARED_ENV, None)
     # the kernel's own stderr only repeats what nbclient reports (and a TCP notice per kernel)
     run_sync(km.start_kernel)(cwd=cwd or os.getcwd(), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     kc = km.client()

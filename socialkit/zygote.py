@@ -17,9 +17,13 @@ import gc
 import importlib
 import json
 import os
+import selectors
+import shutil
+import socket
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -44,7 +48,12 @@ PRELOAD = ("numpy", "pandas", "altair", "vl_convert", "sklearn.cluster", "sklear
 # --------------------------------------------------------------------------- the zygote process
 
 
-def _serve() -> None:  # pragma: no cover - runs in the zygote process, exercised through tests of Zygote
+def _serve(listen: str | None = None) -> None:  # pragma: no cover - runs in the zygote process, exercised through tests of Zygote
+    server = None
+    if listen:  # listening before the imports: other processes may connect and queue requests at once
+        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        server.bind(listen)
+        server.listen(64)
     for name in PRELOAD:
         try:
             importlib.import_module(name)
@@ -57,18 +66,56 @@ def _serve() -> None:  # pragma: no cover - runs in the zygote process, exercise
     gc.collect()
     gc.freeze()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel processes are reaped automatically
-    out = os.fdopen(os.dup(1), "w", buffering=1)
-    print(json.dumps({"ready": True}), file=out)
-    for line in sys.stdin:
-        try:
-            request = json.loads(line)
-            pid = os.fork()
-        except Exception as exc:
-            print(json.dumps({"error": f"{type(exc).__name__}: {exc}"}), file=out)
-            continue
-        if pid == 0:
-            _become_kernel(request)
-        print(json.dumps({"pid": pid}), file=out)
+    out = os.dup(1)
+    os.write(out, json.dumps({"ready": True}).encode() + b"\n")
+    # requests come from the owner (stdin; its end means the owner is gone, and so is the zygote) and
+    # from the processes that connected to the socket; each is one JSON line, answered in order
+    sel = selectors.DefaultSelector()
+    sel.register(0, selectors.EVENT_READ, out)
+    if server is not None:
+        sel.register(server, selectors.EVENT_READ, None)
+    pending: dict[Any, bytes] = {0: b""}
+    while True:
+        for key, _ in sel.select():
+            source = key.fileobj
+            if source is server:
+                conn, _ = server.accept()
+                sel.register(conn, selectors.EVENT_READ, conn.fileno())
+                pending[conn] = b""
+                continue
+            data = os.read(0, 65536) if source == 0 else source.recv(65536)
+            if not data:
+                if source == 0:
+                    return
+                sel.unregister(source)
+                source.close()
+                pending.pop(source, None)
+                continue
+            pending[source] += data
+            while b"\n" in pending[source]:
+                line, pending[source] = pending[source].split(b"\n", 1)
+                reply = _fork_kernel(line, [out, *(s.fileno() for s in pending if s != 0)]
+                                     + ([server.fileno()] if server is not None else []))
+                try:
+                    os.write(key.data, json.dumps(reply).encode() + b"\n")
+                except OSError:
+                    pass  # the asker is gone; its kernel stops with the asker's shutdown or on its own
+
+
+def _fork_kernel(line: bytes, close: list[int]) -> dict:  # pragma: no cover - runs in the zygote process
+    try:
+        request = json.loads(line)
+        pid = os.fork()
+    except Exception as exc:
+        return {"error": f"{type(exc).__name__}: {exc}"}
+    if pid == 0:
+        for fd in close:  # the kernel keeps none of the zygote's channels
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        _become_kernel(request)
+    return {"pid": pid}
 
 
 def _warm() -> None:  # pragma: no cover - runs in the zygote process
@@ -113,17 +160,32 @@ def _become_kernel(request: dict) -> None:  # pragma: no cover - runs in a forke
 # --------------------------------------------------------------------------- the client side
 
 
-class Zygote:
-    """Handle on a zygote process (one per worker process)."""
+#: Environment variable naming the socket of a zygote shared by a batch's worker processes.
+SHARED_ENV = "SOCIALKIT_ZYGOTE"
+#: Seconds a process waits for a shared zygote's socket to appear (it is made as the zygote starts).
+CONNECT_WAIT = 10.0
 
-    def __init__(self, timeout: float = 120):
+
+class Zygote:
+    """Handle on a zygote process this process started. With ``shared`` it also listens on a socket
+    (:attr:`socket_path`) so that other processes (a batch's workers) fork their kernels from it
+    too (:class:`SharedZygote`): the imports are made once per batch, not once per worker."""
+
+    def __init__(self, timeout: float = 120, *, shared: bool = False):
         env = {**os.environ, "SOCIALKIT_BATCH": "1"}
         env.pop("JPY_SESSION_NAME", None)
-        self.proc = subprocess.Popen([sys.executable, "-m", "socialkit.zygote"], stdin=subprocess.PIPE,
+        env.pop(SHARED_ENV, None)
+        self._dir = tempfile.mkdtemp(prefix="socialkit-zygote-") if shared else None
+        self.socket_path = os.path.join(self._dir, "zygote.sock") if self._dir else None
+        listen = ["--listen", self.socket_path] if self.socket_path else []
+        self.proc = subprocess.Popen([sys.executable, "-m", "socialkit.zygote", *listen], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
         self._lock = threading.Lock()
         self._ready = threading.Event()
         self._timeout = timeout
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
 
     def _read(self) -> dict:
         line = self.proc.stdout.readline()
@@ -149,6 +211,59 @@ class Zygote:
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait(timeout=10)
+        if self._dir:
+            shutil.rmtree(self._dir, ignore_errors=True)
+
+
+class SharedZygote:
+    """A connection to a zygote that another process started (see :class:`Zygote` ``shared``): the
+    same :meth:`fork`, over the zygote's socket. Raises OSError when the socket cannot be reached."""
+
+    def __init__(self, path: str, timeout: float = 120):
+        self.path = path
+        self._lock = threading.Lock()
+        self._timeout = timeout
+        self._sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        deadline = time.monotonic() + CONNECT_WAIT
+        while True:  # the owner may have started the zygote a moment ago
+            try:
+                self._sock.connect(path)
+                break
+            except (FileNotFoundError, ConnectionRefusedError):
+                if time.monotonic() > deadline:
+                    self._sock.close()
+                    raise
+                time.sleep(0.05)
+        self._sock.settimeout(timeout)
+        self._file = self._sock.makefile("rb")
+        self._broken = False
+
+    def alive(self) -> bool:
+        return not self._broken
+
+    def fork(self, argv: list[str], cwd: str, env: dict[str, str]) -> int:
+        """A new kernel process running ``ipykernel`` with ``argv``; returns its pid."""
+        with self._lock:
+            try:
+                self._sock.sendall(json.dumps({"argv": argv, "cwd": cwd, "env": env}).encode() + b"\n")
+                line = self._file.readline()
+            except OSError as exc:
+                self._broken = True
+                raise KernelStartError(f"the shared kernel zygote could not be reached ({exc})") from exc
+        if not line:
+            self._broken = True
+            raise KernelStartError("the shared kernel zygote stopped")
+        reply = json.loads(line)
+        if "pid" not in reply:
+            raise KernelStartError(f"the kernel zygote could not fork: {reply.get('error')}")
+        return int(reply["pid"])
+
+    def close(self) -> None:
+        try:
+            self._file.close()
+            self._sock.close()
+        except OSError:
+            pass
 
 
 class _ForkedProcess:
@@ -197,7 +312,7 @@ class _ForkedProcess:
 class ForkedProvisioner(LocalProvisioner):
     """Launches the kernel by asking the zygote to fork one, instead of starting a new Python."""
 
-    zygote: Zygote | None = None
+    zygote: Zygote | SharedZygote | None = None
 
     async def launch_kernel(self, cmd: list[str], **kwargs: Any):
         i = cmd.index("ipykernel_launcher") if "ipykernel_launcher" in cmd else 0
@@ -212,7 +327,7 @@ class ForkedProvisioner(LocalProvisioner):
 class ForkedKernelManager(AsyncKernelManager):
     """An AsyncKernelManager whose kernel is forked from a zygote."""
 
-    def __init__(self, zygote: Zygote, **kwargs: Any):
+    def __init__(self, zygote: Zygote | SharedZygote, **kwargs: Any):
         super().__init__(**kwargs)
         self._zygote = zygote
 
@@ -225,4 +340,4 @@ class ForkedKernelManager(AsyncKernelManager):
 
 
 if __name__ == "__main__":  # pragma: no cover
-    _serve()
+    _serve(sys.argv[2] if len(sys.argv) > 2 and sys.argv[1] == "--listen" else None)

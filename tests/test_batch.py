@@ -194,3 +194,30 @@ def test_index_compares_only_brands_that_used_sample_files(tmp_path, monkeypatch
                     str(tmp_path / "evergreen_memorials")))
     index.write_index(tmp_path, jobs)
     assert seen == [["northbridge_advisory", "summit_outfitters"]]
+
+
+@pytest.mark.notebook
+def test_the_workers_of_a_batch_fork_their_kernels_from_one_shared_zygote(tmp_path):
+    import nbformat
+    import os
+
+    from socialkit.batch import LocalEngine
+    from socialkit.zygote import SHARED_ENV
+
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell('label = "x"  # which report this is', metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell('import os\nprint("forked by", os.getppid())')])
+    nbformat.write(nb, tmp_path / "parent.ipynb")
+    spec = {"run": "z", "export": [], "reports": [{"notebook": str(tmp_path / "parent.ipynb"), "brand": f"b{i}",
+                                                   "parameters": {"label": str(i)}} for i in range(4)]}
+    jobs = jobs_from_spec(spec, reports_dir=tmp_path / "reports")
+    summary = run_batch(jobs, engine=LocalEngine(workers=2), index=False, history_url=False)
+    assert [r.status for r in summary.results] == ["ok"] * 4
+    parents = set()
+    for job in jobs:
+        text = Path(job.output("ipynb")).read_text()
+        parents.add(int(text.split("forked by ")[1].split("\\n")[0].split('"')[0]))
+    assert len(parents) == 1  # two workers, one zygote
+    (zygote,) = parents
+    assert zygote not in (os.getpid(),) and not Path(f"/proc/{zygote}").exists()  # stopped with the batch
+    assert SHARED_ENV not in os.environ

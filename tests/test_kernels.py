@@ -81,3 +81,31 @@ def _is_module(name: str) -> bool:
         return importlib.util.find_spec(name) is not None
     except (ModuleNotFoundError, ValueError):  # a function's dotted name: its parent is not a package
         return False
+
+
+def test_a_shared_zygote_forks_for_other_processes_and_a_missing_one_is_replaced(tmp_path, monkeypatch):
+    from socialkit import zygote as zg
+
+    shared = kernels.shared_zygote()
+    try:
+        client = zg.SharedZygote(shared.socket_path)
+        km = ForkedKernelManager(client, kernel_name=kernels.KERNEL_NAME)
+        kernels._start(km, preimport=False, cwd=str(tmp_path), timeout=60)
+        try:
+            assert _run(km, "import os\nprint(os.getppid())") == [str(shared.proc.pid)]
+        finally:
+            kernels.shutdown(km)
+        client.close()
+    finally:
+        shared.close()
+    assert shared.proc.poll() is not None and not (tmp_path / shared.socket_path).exists()
+    # a process told of a zygote it cannot reach starts its own
+    monkeypatch.setattr(zg, "CONNECT_WAIT", 0.2)
+    monkeypatch.setenv(zg.SHARED_ENV, str(tmp_path / "gone.sock"))
+    monkeypatch.setattr(kernels, "_ZYGOTE", None)
+    own = kernels._zygote()
+    try:
+        assert isinstance(own, zg.Zygote) and own.alive() and own.socket_path is None
+    finally:
+        own.close()
+        monkeypatch.setattr(kernels, "_ZYGOTE", None)
