@@ -7,8 +7,10 @@ modules copy-on-write, so a report's kernel is ready in a fraction of a second. 
 runs report code, and each forked kernel serves one report and is then stopped, so no state is
 ever shared between two reports.
 
-Protocol (one JSON object per line on the zygote's stdin/stdout):
-``{"argv": [...], "cwd": "...", "env": {...}}`` -> ``{"pid": 1234}`` or ``{"error": "..."}``.
+Protocol (one JSON object per line, from the process that started the zygote on its stdin/stdout,
+and with ``--listen PATH`` from any process of the same user through that Unix socket, which is how
+a batch's workers share one zygote): ``{"argv": [...], "cwd": "...", "env": {...}}`` ->
+``{"pid": 1234}`` or ``{"error": "..."}``. The zygote stops when its starter closes its stdin.
 """
 
 from __future__ import annotations
