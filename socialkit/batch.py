@@ -41,11 +41,11 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 import yaml
 
 import multiprocessing as mp
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, as_completed
 
 from . import __version__, config, history, io, paths, tables
 from .config import sample_brands
-from .index import compared_brands, comparison_sections, write_index
+from .index import write_index
 from .kernels import WarmKernelPool, shared_zygote
 from .zygote import SHARED_ENV
 from .exceptions import ExportError, KernelDiedError, ManifestError, ParametersError, SocialKitError
@@ -428,11 +428,8 @@ class LocalEngine(Engine):
     def run(self, jobs):
         # one kernel zygote for all workers, started first: its imports run while the workers start
         zygote = shared_zygote()
-        previous = os.environ.get(SHARED_ENV)
-        if zygote is not None:  # workers are spawned (as jobs are submitted) with this environment
-            os.environ[SHARED_ENV] = zygote.socket_path
         pool = ProcessPoolExecutor(max_workers=min(self.workers, len(jobs)), mp_context=mp.get_context("spawn"),
-                                   initializer=_worker_init)
+                                   initializer=_worker_init, initargs=(zygote.socket_path if zygote else None,))
         try:
             futures = {pool.submit(run_job, job): job for job in jobs}
             for fut in as_completed(futures):
@@ -441,14 +438,13 @@ class LocalEngine(Engine):
             pool.shutdown(wait=True, cancel_futures=True)
             if zygote is not None:
                 zygote.close()
-            if previous is None:
-                os.environ.pop(SHARED_ENV, None)
-            else:
-                os.environ[SHARED_ENV] = previous
 
 
-def _worker_init() -> None:
-    """Start a worker's first warm kernel as soon as the worker exists."""
+def _worker_init(zygote_socket: str | None = None) -> None:
+    """Start a worker's first warm kernel as soon as the worker exists, forked from the batch's
+    shared zygote when there is one (its socket)."""
+    if zygote_socket:
+        os.environ[SHARED_ENV] = zygote_socket
     try:
         _warm_pool().prime()
     except Exception:
@@ -556,13 +552,6 @@ def run_batch(jobs: list[Job], *, engine: Engine | None = None, resume: bool = F
     if url is not None:  # the notebooks read the same history ("what changed") while the batch runs
         os.environ[history.ENV] = url
     engine = engine or LocalEngine()
-    # the index's brand comparison reads the input files only: made while the reports run
-    compared = compared_brands(jobs) if index else []
-    comparison = None
-    if len(compared) > 1:
-        maker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="index")
-        comparison = maker.submit(comparison_sections, compared)
-        maker.shutdown(wait=False)
     results: list[JobResult] = []
     todo = []
     for job in jobs:
@@ -594,6 +583,5 @@ def run_batch(jobs: list[Job], *, engine: Engine | None = None, resume: bool = F
         summary.history = history.store_batch(jobs, results, run_name=run_dir.name, run_dir=run_dir, url=url,
                                               started=started)
     if index:
-        write_index(run_dir, jobs, history_url=url, stored=summary.history,
-                    comparison=comparison.result() if comparison is not None else None)
+        write_index(run_dir, jobs, history_url=url, stored=summary.history)
     return summary

@@ -551,6 +551,17 @@ def chromium_pdf(html: str, out_path: Path, *, timeout: float = DEFAULT_TIMEOUT)
         shutil.copyfile(pdf, out_path)
 
 
+def _browser_printer() -> browser.Printer | None:
+    """The Chromium printer of this process (its browser starts on first use), or None without
+    Playwright or a Chromium."""
+    if not browser.available():
+        return None
+    try:
+        return browser.printer(chromium_executable())
+    except EngineUnavailableError:
+        return None
+
+
 def chart_drawer(*, start: bool = True) -> Callable[[list[dict]], list[str | None]] | None:
     """What draws a report's vector charts in this process: the running Chromium
     (:meth:`socialkit.browser.Printer.svgs`, about three times faster than vl-convert) when Playwright
@@ -558,25 +569,15 @@ def chart_drawer(*, start: bool = True) -> Callable[[list[dict]], list[str | Non
     is used only when this process already runs it: starting one costs more than vl-convert for a
     process that draws one report and prints no PDF. ``SOCIALKIT_CHARTS=vl-convert`` always leaves the
     drawing to vl-convert."""
-    if os.environ.get("SOCIALKIT_CHARTS", "").lower() == "vl-convert" or not browser.available():
+    if os.environ.get("SOCIALKIT_CHARTS", "").lower() == "vl-convert":
         return None
-    try:
-        exe = chromium_executable()
-    except EngineUnavailableError:
-        return None
-    printer = browser.printer(exe)
-    return printer.svgs if start or printer.running else None
+    printer = _browser_printer()
+    return printer.svgs if printer is not None and (start or printer.running) else None
 
 
 def prints_in_browser(engine: str) -> bool:
     """Whether PDFs from ``engine`` are printed by the Chromium this process keeps running."""
-    if engine not in ("auto", "chromium") or not browser.available():
-        return False
-    try:
-        chromium_executable()
-    except EngineUnavailableError:
-        return False
-    return True
+    return engine in ("auto", "chromium") and _browser_printer() is not None
 
 
 @register_pdf_engine("auto")

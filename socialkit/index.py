@@ -56,12 +56,10 @@ def compared_brands(jobs: Iterable) -> list[str]:
 
 
 def write_index(run_dir: str | os.PathLike, jobs: list, *, history_url: str | None = None,
-                stored: history.Stored | None = None, comparison: list[tuple[str, str]] | None = None) -> Path:
+                stored: history.Stored | None = None) -> Path:
     """Write ``run_dir/index.html`` linking every report of the run, with what changed since the
     previous run and trends across runs (from the history at ``history_url``, where ``stored`` says
-    how this run was stored), and a brand comparison (``comparison``: the sections of
-    :func:`comparison_sections` for :func:`compared_brands`, when already made; it depends on the
-    input files only, so a batch makes it while its reports run)."""
+    how this run was stored), and a comparison of the brands of :func:`compared_brands`."""
     run_dir = Path(run_dir)
     rows = _records(run_dir, jobs)
     e = html.escape
@@ -80,10 +78,8 @@ def write_index(run_dir: str | os.PathLike, jobs: list, *, history_url: str | No
     body.append("</table>")
     if history_url is not None:
         body += history_sections(jobs, rows, history_url, stored)
-    if comparison is None:
-        brands = compared_brands(jobs)
-        comparison = comparison_sections(brands) if len(brands) > 1 else []
-    for title, section in comparison:
+    brands = compared_brands(jobs)
+    for title, section in comparison_sections(brands) if len(brands) > 1 else []:
         body.append(f"<h2>{e(title)}</h2>{section}")
     page = (f"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>socialkit: {e(run_dir.name)}</title>"
             f"<style>{_css()}</style></head><body>{''.join(body)}</body></html>")

@@ -162,6 +162,12 @@ def _become_kernel(request: dict) -> None:  # pragma: no cover - runs in a forke
 # --------------------------------------------------------------------------- the client side
 
 
+def _pid(reply: dict) -> int:
+    if "pid" not in reply:
+        raise KernelStartError(f"the kernel zygote could not fork: {reply.get('error')}")
+    return int(reply["pid"])
+
+
 #: Environment variable naming the socket of a zygote shared by a batch's worker processes.
 SHARED_ENV = "SOCIALKIT_ZYGOTE"
 #: Seconds a process waits for a shared zygote's socket to appear (it is made as the zygote starts).
@@ -205,9 +211,7 @@ class Zygote:
             self.proc.stdin.write(json.dumps({"argv": argv, "cwd": cwd, "env": env}) + "\n")
             self.proc.stdin.flush()
             reply = self._read()
-        if "pid" not in reply:
-            raise KernelStartError(f"the kernel zygote could not fork: {reply.get('error')}")
-        return int(reply["pid"])
+        return _pid(reply)
 
     def close(self) -> None:
         if self.proc.poll() is None:
@@ -256,9 +260,7 @@ class SharedZygote:
             self._broken = True
             raise KernelStartError("the shared kernel zygote stopped")
         reply = json.loads(line)
-        if "pid" not in reply:
-            raise KernelStartError(f"the kernel zygote could not fork: {reply.get('error')}")
-        return int(reply["pid"])
+        return _pid(reply)
 
     def close(self) -> None:
         try:
