@@ -7,9 +7,12 @@ report through it, driven by Playwright. The browser lives in its own thread, so
 the same from a batch worker, the command line or a running notebook (which has an event loop of
 its own), and it is stopped when the process exits.
 
-Each report is printed in a fresh browser context (no cookies, cache or storage shared between two
-reports) with JavaScript off and the network off: a report is a self-contained page (see
-:func:`socialkit.export.offline_html`), and nothing it names can be fetched.
+Reports are printed in one page of their own browser context, with JavaScript off and the network
+off: a report is a self-contained page (see :func:`socialkit.export.offline_html`), nothing it names
+can be fetched, and with no script and no network a report cannot leave cookies or storage behind
+for the next. Each report replaces the previous one in that page (opening a fresh context and page
+for every report started a new renderer process, 0.2-0.3 s a report); the page is replaced after
+:data:`REFRESH_PRINTING_AFTER` reports and after any failure.
 
 The same browser draws a report's charts (:meth:`Printer.svgs`): one page, offline, holds the
 Vega, Vega-Lite and Vega-Embed scripts that vl-convert bundles (the versions Altair writes, no
@@ -46,6 +49,8 @@ class Printer:
         self._playwright: Any = None
         self._browser: Any = None
         self._drawing: Any = None  # the page that draws charts (JavaScript on, network off)
+        self._printing: Any = None  # the page that prints reports (JavaScript off, network off)
+        self._printed = 0
         #: True while a browser started by this printer is up (readable from any thread).
         self.running = False
         self._drawn = 0
@@ -71,16 +76,34 @@ class Printer:
                                          fix="check that the Debian package chromium is installed and runs "
                                              "(`chromium --headless --version`), or use engine='weasyprint'") from exc
 
-    def _print(self, html: str, timeout: float) -> bytes:  # runs in the printer's thread
+    def _printing_page(self, timeout: float):  # runs in the printer's thread
         self._ensure(timeout)
+        if self._printing is not None and not self._printing.is_closed() and self._printed < REFRESH_PRINTING_AFTER:
+            return self._printing
+        self._close_printing()
         context = self._browser.new_context(offline=True, java_script_enabled=False)
+        self._printing, self._printed = context.new_page(), 0
+        return self._printing
+
+    def _close_printing(self) -> None:  # runs in the printer's thread
+        page, self._printing = self._printing, None
+        if page is not None:
+            try:
+                page.context.close()
+            except Exception:
+                pass  # the browser is gone already
+
+    def _print(self, html: str, timeout: float) -> bytes:  # runs in the printer's thread
+        page = self._printing_page(timeout)
+        page.set_default_timeout(timeout * 1000)
         try:
-            context.set_default_timeout(timeout * 1000)
-            page = context.new_page()
-            page.set_content(html, wait_until="load")
-            return page.pdf(prefer_css_page_size=True, print_background=True)
-        finally:
-            context.close()
+            page.set_content(html, wait_until="load")  # the new report replaces the previous one
+            pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+        except BaseException:
+            self._close_printing()  # a page that failed once is not used again
+            raise
+        self._printed += 1
+        return pdf
 
     def pdf(self, html: str, *, timeout: float = 120) -> bytes:
         """The PDF of ``html`` (a complete page), printed with the page's own CSS page size and margins."""
@@ -139,7 +162,7 @@ class Printer:
                               f"{str(exc).splitlines()[0] if str(exc) else ''})") from exc
 
     def _stop(self) -> None:  # runs in the printer's thread
-        self._drawing = None
+        self._drawing = self._printing = None
         self.running = False
         for thing, method in ((self._browser, "close"), (self._playwright, "stop")):
             if thing is not None:
@@ -159,6 +182,8 @@ class Printer:
 
 #: Charts drawn in one page before it is replaced by a fresh one (keeps its memory bounded).
 REFRESH_DRAWING_AFTER = 500
+#: Reports printed in one page before it is replaced by a fresh one.
+REFRESH_PRINTING_AFTER = 100
 #: Draws each spec with Vega-Embed in a detached element (nothing is displayed) and returns Vega's
 #: own SVG, or null for a spec that fails (a warning Vega prints is not a failure).
 _DRAW_JS = """async (specs) => {

@@ -515,7 +515,7 @@ def chromium_executable() -> str:
 @register_pdf_engine("chromium")
 def chromium_pdf(html: str, out_path: Path, *, timeout: float = DEFAULT_TIMEOUT) -> None:
     """HTML -> PDF with headless Chromium: a browser kept running in this process and driven by
-    Playwright (:mod:`socialkit.browser`: a fresh context per report, JavaScript and network off);
+    Playwright (:mod:`socialkit.browser`: one page per process, JavaScript and network off);
     without Playwright, one ``--print-to-pdf`` run per report with a fresh profile, stopped (its whole
     process group) after ``timeout`` seconds.
     """

@@ -447,8 +447,8 @@ def test_chromium_failure_shows_its_error(tmp_path, monkeypatch, chromium_mode):
 
 @needs_chromium
 def test_a_kept_running_chromium_prints_every_report_in_one_browser_with_no_network(tmp_path):
-    """Two reports through one browser (started once), each in a fresh context; a page that names a
-    URL on a local server gets nothing from it: the network is off."""
+    """Two reports through one browser (started once) and one page, the second replacing the first;
+    a page that names a URL on a local server gets nothing from it: the network is off."""
     import http.server
     import threading
 
@@ -471,13 +471,15 @@ def test_a_kept_running_chromium_prints_every_report_in_one_browser_with_no_netw
                 f'<img src="{url}/pixel.png"><iframe src="{url}/frame"></iframe></body></html>')
         first = html_to_pdf(page, tmp_path / "one.pdf", engine="chromium")
         exe = export.chromium_executable()
-        running = export.browser.printer(exe)._browser
+        running, printing = export.browser.printer(exe)._browser, export.browser.printer(exe)._printing
         second = html_to_pdf(page.replace("Report one", "Report two"), tmp_path / "two.pdf", engine="chromium")
         assert export.browser.printer(exe)._browser is running and running.is_connected()  # the same browser
+        assert export.browser.printer(exe)._printing is printing  # and the same page
     finally:
         server.shutdown()
     assert hits == []
     assert "Report one" in _pdf_text(first) and "Report two" in _pdf_text(second)
+    assert "Report one" not in _pdf_text(second)  # nothing of the previous report is left in the page
 
 
 def test_auto_uses_chromium_when_installed_and_weasyprint_otherwise(tmp_path, monkeypatch):
