@@ -31,6 +31,60 @@ from . import tables
 from .charts import BAD, GOOD, INK
 from .text import key
 
+# --------------------------------------------------------------------------- rendering speed
+# Great Tables (1.x) reaches each pandas cell through ``.iloc`` and reads its locale files (CSV,
+# about 1,000 rows) again for every column it formats: a 25 x 7 table took 57 ms to render, a report
+# has up to 40 tables. The kit hands Great Tables a DataFrame of its own class, whose cells (and
+# those of the formatted copy) Great Tables' own dispatch reads and writes with ``.iat``
+# (registered below for that class only), and
+# keeps each locale file once read. Where Great Tables' internals differ (another version), nothing
+# is changed and tables render as they would anyway, only slower; tests check the HTML is the same.
+
+
+class _Cells(pd.DataFrame):
+    """The frame a kit table gives Great Tables (see above); a pandas DataFrame in every other way."""
+
+    @property
+    def _constructor(self):
+        return _Cells
+
+
+def _speed_up_great_tables() -> bool:
+    try:
+        from great_tables import _locale, _tbl_data
+
+        get_cell, set_cell, read_csv = _tbl_data._get_cell, _tbl_data._set_cell, _locale.read_csv
+        empty_frame = _tbl_data.create_empty_frame
+    except (ImportError, AttributeError):
+        return False
+
+    @empty_frame.register(_Cells)
+    def _(df):  # the formatted body: Great Tables' own (string columns), of the kit's class
+        return _Cells(pd.NA, index=df.index, columns=df.columns, dtype="string")
+
+    @get_cell.register(_Cells)
+    def _(data, row: int, column: str):
+        return data.iat[row, data.columns.get_loc(column)]
+
+    @set_cell.register(_Cells)
+    def _(data, row: int, column: str, value) -> None:
+        data.iat[row, data.columns.get_loc(column)] = value
+
+    if not getattr(read_csv, "_socialkit_kept", False):
+        kept: dict[str, list] = {}
+
+        def read_once(fname):
+            if str(fname) not in kept:
+                kept[str(fname)] = read_csv(fname)
+            return list(kept[str(fname)])  # a new list each time, as the original returns
+
+        read_once._socialkit_kept = True  # type: ignore[attr-defined]
+        _locale.read_csv = read_once
+    return True
+
+
+FAST_TABLES = _speed_up_great_tables()
+
 _NUMERIC_KINDS = {"count", "number", "share", "percent", "index", "money", "score"}
 KINDS = ("text", "count", "number", "share", "percent", "index", "money", "score", "bool", "date", "status")
 #: Width of an A4 portrait page's text block, in CSS pixels (210 mm - 2 x 14 mm margins at 96 dpi).
@@ -67,10 +121,20 @@ class Column:
 def describe_column(name: Any, values: pd.Series, *, labels: pd.DataFrame | None = None) -> Column:
     """The presentation of a column: from the labels table when it lists the name (matched by key),
     else inferred from the name and the values."""
-    labels = tables.load("labels") if labels is None else labels
-    row = labels[labels["column"].map(key) == key(name)]
-    if len(row):
-        r = row.iloc[0]
+    return _describe(name, values, _label_rows(tables.load("labels") if labels is None else labels))
+
+
+def _label_rows(labels: pd.DataFrame) -> dict[str, Mapping[str, Any]]:
+    """The labels table by matching key (the first row of a key wins)."""
+    rows: dict[str, Mapping[str, Any]] = {}
+    for r in labels.to_dict("records"):
+        rows.setdefault(key(r["column"]), r)
+    return rows
+
+
+def _describe(name: Any, values: pd.Series, rows: Mapping[str, Mapping[str, Any]]) -> Column:
+    r = rows.get(key(name))
+    if r is not None:
         kind = str(r["kind"])
         if kind in _NUMERIC_KINDS and not pd.api.types.is_numeric_dtype(values):
             kind = "text"  # a column of that name holding text (e.g. values already formatted) stays text
@@ -142,7 +206,7 @@ class Table:
         digest = hashlib.sha1(repr((self.title, names, number, len(shown))).encode()).hexdigest()[:10]
         if self.groups:
             shown["sk_group"] = [str(g) for g in self.groups]
-        table = gt.GT(shown, groupname_col="sk_group" if self.groups else None).with_id(f"sk-{digest}")  # a stable id
+        table = gt.GT(_Cells(shown), groupname_col="sk_group" if self.groups else None).with_id(f"sk-{digest}")  # a stable id
         table = table.cols_label(**{ids[n]: _label(spec[n]) for n in names})
         for n in names:
             table = _format(table, ids[n], spec[n], shown[ids[n]], self.currency)
@@ -275,12 +339,12 @@ def table(df: pd.DataFrame | None, *, labels: Mapping[str, Any] | None = None, h
     if not isinstance(data.index, pd.RangeIndex) and any(n is not None for n in data.index.names):
         data = data.reset_index()  # a meaningful index (e.g. area, measure) becomes columns, shown first
     hidden = set(hide) | set((tone or {}).values()) | ({group} if group else set())
-    known = tables.load("labels")
+    known = _label_rows(tables.load("labels"))
     columns = []
     for name in data.columns:
         if name in hidden:
             continue
-        col = describe_column(name, data[name], labels=known)
+        col = _describe(name, data[name], known)
         override = (labels or {}).get(name)
         if isinstance(override, tuple):
             col = Column(col.name, override[0], override[1], col.unit, col.decimals)

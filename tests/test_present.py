@@ -75,3 +75,26 @@ def test_money_uses_the_brand_currency():
 def test_a_named_index_becomes_columns():
     df = pd.DataFrame({"area": ["Audience"], "measure": ["segments"], "value": ["4"]}).set_index(["area", "measure"])
     assert headers(present.table(df).html())[:2] == ["Area", "Measure"]
+
+
+def test_fast_rendering_writes_the_same_html_as_great_tables_own(monkeypatch):
+    """The kit's quicker cell access and kept locale files (present._Cells) change nothing in the
+    HTML: every kind, colour cues, a grouped table and a split wide table, rendered both ways."""
+    assert present.FAST_TABLES  # the installed Great Tables takes the quicker path
+    df = pd.DataFrame({"channel": ["facebook", "instagram", "linkedin", "tiktok"],
+                       "reach": [120_000, 4_500, None, 88],
+                       "engagement_share": [0.41, 0.052, 0.3333, None], "pct_paid": [12.5, 0.0, 99.95, 40.0],
+                       "reach_index": [157.9, 78.2, 100.0, None], "revenue": [1234.5, 0.0, 98765.4321, None],
+                       "status": ["met", "behind", "met", "not yet"], "when": pd.to_datetime(["2026-01-01", "2026-02-15",
+                                                                                              None, "2026-03-31"]),
+                       "note": ["a long explanation " * 12, None, "short", "x"],
+                       "tone": ["good", "bad", "neutral", "good"], "area": ["paid", "paid", "owned", "owned"]})
+    wide = pd.DataFrame({f"measure_{i}_with_a_long_name": [i * 1000.5, i / 7] for i in range(12)} | {"name": ["a", "b"]})
+    shown = [present.table(df, tone={"status": "tone"}, title="Channels", note="Made up."),
+             present.table(df, group="area", currency="EUR"),
+             present.table(wide[["name", *wide.columns[:-1]]], title="Wide")]
+    fast = [t.html() for t in shown]
+    monkeypatch.setattr(present, "_Cells", lambda frame: frame)  # Great Tables' own pandas path
+    plain = [t.html() for t in shown]
+    assert len(shown[2].parts) > 1 and "&#8364;" in fast[1] and "#dbe9f6" in fast[0]  # the cases are exercised
+    assert fast == plain
