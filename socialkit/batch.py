@@ -45,7 +45,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 
 from . import __version__, config, history, io, paths, tables
 from .config import sample_brands
-from .index import write_index
+from .index import compared_brands, comparison_sections, write_index
 from .kernels import WarmKernelPool, shared_zygote
 from .zygote import SHARED_ENV
 from .exceptions import ExportError, KernelDiedError, ManifestError, ParametersError, SocialKitError
@@ -402,6 +402,12 @@ class Engine:
     def run(self, jobs: list[Job]) -> Iterator[JobResult]:  # pragma: no cover - interface
         raise NotImplementedError
 
+    def after(self, func: Callable[..., Any], *args: Any) -> Callable[[], Any]:
+        """Work for after the reports (picklable ``func(*args)``); returns a function that gives
+        its result. Here it is done when asked for, in this process; an engine with workers may
+        give it to the first worker that has no report left to run (see :class:`LocalEngine`)."""
+        return lambda: func(*args)
+
     def close(self) -> None:
         pass
 
@@ -425,6 +431,23 @@ class SerialEngine(Engine):
 class LocalEngine(Engine):
     """Worker processes on this machine (default)."""
 
+    def __init__(self, workers: int = 2, scheduler: str | None = None):
+        super().__init__(workers, scheduler)
+        self._after: list[tuple[Callable[..., Any], tuple, dict]] = []
+
+    def after(self, func, *args):
+        """Queued behind the reports: the first worker with no report left does it while the
+        others finish theirs (at the end of a batch a worker would otherwise wait idle while this
+        process does that work alone). Done here when no worker could do it."""
+        slot: dict[str, Any] = {}
+        self._after.append((func, args, slot))
+
+        def result():
+            if "value" not in slot:
+                slot["value"] = func(*args)
+            return slot["value"]
+        return result
+
     def run(self, jobs):
         # one kernel zygote for all workers, started first: its imports run while the workers start
         zygote = shared_zygote()
@@ -432,8 +455,15 @@ class LocalEngine(Engine):
                                    initializer=_worker_init, initargs=(zygote.socket_path if zygote else None,))
         try:
             futures = {pool.submit(run_job, job): job for job in jobs}
+            later = [(pool.submit(func, *args), slot) for func, args, slot in self._after]
+            self._after = []
             for fut in as_completed(futures):
                 yield _result_or_failure(fut, futures[fut])
+            for fut, slot in later:
+                try:
+                    slot["value"] = fut.result()
+                except Exception:
+                    pass  # done in this process when asked for
         finally:  # stopped early (Ctrl-C, an error): queued reports are cancelled, not run
             pool.shutdown(wait=True, cancel_futures=True)
             if zygote is not None:
@@ -552,6 +582,9 @@ def run_batch(jobs: list[Job], *, engine: Engine | None = None, resume: bool = F
     if url is not None:  # the notebooks read the same history ("what changed") while the batch runs
         os.environ[history.ENV] = url
     engine = engine or LocalEngine()
+    # the index's brand comparison reads the sample files only: a worker with no report left makes it
+    compared = compared_brands(jobs) if index else []
+    comparison = engine.after(comparison_sections, compared) if len(compared) > 1 else None
     results: list[JobResult] = []
     todo = []
     for job in jobs:
@@ -583,5 +616,6 @@ def run_batch(jobs: list[Job], *, engine: Engine | None = None, resume: bool = F
         summary.history = history.store_batch(jobs, results, run_name=run_dir.name, run_dir=run_dir, url=url,
                                               started=started)
     if index:
-        write_index(run_dir, jobs, history_url=url, stored=summary.history)
+        write_index(run_dir, jobs, history_url=url, stored=summary.history,
+                    comparison=comparison() if comparison is not None else None)
     return summary

@@ -56,10 +56,12 @@ def compared_brands(jobs: Iterable) -> list[str]:
 
 
 def write_index(run_dir: str | os.PathLike, jobs: list, *, history_url: str | None = None,
-                stored: history.Stored | None = None) -> Path:
+                stored: history.Stored | None = None,
+                comparison: list[tuple[str, str]] | None = None) -> Path:
     """Write ``run_dir/index.html`` linking every report of the run, with what changed since the
     previous run and trends across runs (from the history at ``history_url``, where ``stored`` says
-    how this run was stored), and a comparison of the brands of :func:`compared_brands`."""
+    how this run was stored), and a comparison of the brands of :func:`compared_brands`
+    (``comparison``: its sections made already by :func:`comparison_sections`, else made here)."""
     run_dir = Path(run_dir)
     rows = _records(run_dir, jobs)
     e = html.escape
@@ -79,7 +81,9 @@ def write_index(run_dir: str | os.PathLike, jobs: list, *, history_url: str | No
     if history_url is not None:
         body += history_sections(jobs, rows, history_url, stored)
     brands = compared_brands(jobs)
-    for title, section in comparison_sections(brands) if len(brands) > 1 else []:
+    if comparison is None and len(brands) > 1:
+        comparison = comparison_sections(brands)
+    for title, section in comparison or []:
         body.append(f"<h2>{e(title)}</h2>{section}")
     page = (f"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>socialkit: {e(run_dir.name)}</title>"
             f"<style>{_css()}</style></head><body>{''.join(body)}</body></html>")

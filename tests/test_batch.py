@@ -211,7 +211,9 @@ def test_the_workers_of_a_batch_fork_their_kernels_from_one_shared_zygote(tmp_pa
     spec = {"run": "z", "export": [], "reports": [{"notebook": str(tmp_path / "parent.ipynb"), "brand": f"b{i}",
                                                    "parameters": {"label": str(i)}} for i in range(4)]}
     jobs = jobs_from_spec(spec, reports_dir=tmp_path / "reports")
-    summary = run_batch(jobs, engine=LocalEngine(workers=2), index=False, history_url=False)
+    engine = LocalEngine(workers=2)
+    done_by = engine.after(os.getpid)  # work queued behind the reports (the index's brand comparison)
+    summary = run_batch(jobs, engine=engine, index=False, history_url=False)
     assert [r.status for r in summary.results] == ["ok"] * 4
     parents = set()
     for job in jobs:
@@ -221,3 +223,13 @@ def test_the_workers_of_a_batch_fork_their_kernels_from_one_shared_zygote(tmp_pa
     (zygote,) = parents
     assert zygote not in (os.getpid(),) and not Path(f"/proc/{zygote}").exists()  # stopped with the batch
     assert SHARED_ENV not in os.environ
+    assert done_by() not in (os.getpid(), zygote)  # a worker did it, once it had no report left
+
+
+def test_work_after_the_reports_is_done_in_this_process_by_engines_without_workers():
+    import os
+
+    assert SerialEngine().after(os.getpid)() == os.getpid()
+    from socialkit.batch import LocalEngine
+
+    assert LocalEngine().after(divmod, 7, 2)() == (3, 1)  # never run by workers: done here when asked
