@@ -48,11 +48,21 @@ def _readme_table(results: dict, previous: dict) -> str:
                 f"({bat['batch_worker_seconds_per_report']} worker-s per report) | the notebooks' code in a running "
                 f"interpreter: {bat['in_process_seconds_mean']} s per report | {bat['overhead_ratio']}x | <= 1.5 s | "
                 f"{pbat.get('overhead_per_report_seconds', '?')} s (HTML only) |")
+    if bat.get("overhead_vs_two_at_once_seconds") is not None:
+        rows.append(f"| per-report overhead against the same code two at once (both cores busy, as in a batch) | "
+                    f"{bat['overhead_vs_two_at_once_seconds']} s | the notebooks' code, two interpreters side by side: "
+                    f"{bat['in_process_two_at_once_seconds_mean']} s per report | | (for reading the row above) | "
+                    f"not measured |")
     rows.append(f"| segmentation report's PDF (mean in the batch) | {bat['segmentation_pdf_seconds']} s | | | < 1.5 s | "
                 f"7.2 s (WeasyPrint) |")
     if bat.get("demo_batch_seconds") is not None:
         rows.append(f"| `make demo`: 15 reports with HTML and PDF | {bat['demo_batch_seconds']} s | | | < 30 s | "
                     f"{previous.get('demo_batch_seconds', '?')} s |")
+    cpu = bat.get("demo_cpu") or {}
+    if cpu.get("cpu_seconds"):
+        parts = ", ".join(f"{k} {v}" for k, v in cpu["cpu_seconds"].items())
+        rows.append(f"| `make demo`: CPU-seconds of every process it starts | {cpu.get('cpu_seconds_total')} CPU-s "
+                    f"({parts}) | | | | not measured |")
     return "\n".join(rows)
 
 

@@ -11,9 +11,11 @@ without code and a PDF:
 - **papermill two at a time**: the same three commands, in two loops running side by side (the
   fair parallel baseline on 2 cores);
 - **in process**: the notebooks' code cells in one already-running IPython after a warm-up round,
-  charts drawn to SVG as in a report (the notebook's own work: what no report can go below).
+  charts drawn to SVG as in a report (the notebook's own work: what no report can go below); and
+  the same, two runs side by side, as the notebooks' work costs when both cores are busy.
 
-Also: the demo manifest (15 reports, HTML and PDF) as ``make demo`` runs it. Results go to
+Also: the demo manifest (15 reports, HTML and PDF) as ``make demo`` runs it, with the CPU-seconds of
+each kind of process it starts (kernels, workers, Chromium...; :mod:`bench.cpu`). Results go to
 bench/results/batch.json; the batch's phase breakdown (kernel, execute, HTML, write, PDF per
 report, and the slowest cells) to bench/results/batch_phases.json.
 
@@ -34,6 +36,10 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script (python bench/bench_batch.py)
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench import cpu as cpu_by_process
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -100,14 +106,14 @@ def batch(notebooks, brands, out: Path, env, workers: int) -> tuple[float, dict]
     return seconds, json.loads((out / "reports" / "bench" / "batch.json").read_text())
 
 
-def demo(out: Path, env) -> tuple[float, dict]:
-    """The demo manifest as `make demo` runs it (its own reports folder, so no earlier run is reused)."""
-    start = time.perf_counter()
-    subprocess.run([str(BIN / "socialkit"), "batch", str(ROOT / "manifests" / "demo.yml"), "--workers", "2",
-                    "--reports-dir", str(out)], check=True, env=env, capture_output=True, cwd=ROOT)
-    seconds = time.perf_counter() - start
+def demo(out: Path, env) -> tuple[float, dict, dict]:
+    """The demo manifest as `make demo` runs it (its own reports folder, so no earlier run is reused),
+    with the CPU-seconds of each kind of process it starts (:mod:`bench.cpu`, sampled 4 times a second)."""
+    seconds, cpu = cpu_by_process.run([str(BIN / "socialkit"), "batch", str(ROOT / "manifests" / "demo.yml"),
+                                       "--workers", "2", "--reports-dir", str(out)], env=env, cwd=ROOT,
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     runs = [p for p in out.iterdir() if (p / "batch.json").is_file()]
-    return seconds, json.loads((runs[0] / "batch.json").read_text())
+    return seconds, json.loads((runs[0] / "batch.json").read_text()), cpu
 
 
 def in_process(notebooks, brand: str, env) -> dict[str, float]:
@@ -139,6 +145,14 @@ print(json.dumps(out))
     res = subprocess.run([sys.executable, "-c", code, brand, *notebooks], check=True, env=env, cwd=ROOT,
                          capture_output=True, text=True)
     return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def in_process_two_at_once(notebooks, brands: list[str], env) -> dict[str, float]:
+    """The same in-process run, two of them side by side (two brands): what the notebooks' own work
+    costs when both cores are busy, as they are in a batch (each run's seconds, averaged)."""
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        runs = list(pool.map(lambda b: in_process(notebooks, b, env), (brands[0], brands[-1])))
+    return {nb: sum(r[nb] for r in runs) / len(runs) for nb in runs[0]}
 
 
 def phases(summary: dict) -> dict:
@@ -175,8 +189,12 @@ def main(argv=None) -> dict:
         t_two = naive(jobs, tmp / "two", env, loops=2)
         _say(f"two at a time: {t_two:.1f} s; in process")
         inproc = in_process(args.notebooks, brands[0], env)
-        t_demo, demo_summary = (None, None) if args.no_demo else demo(tmp / "demo", {**env, "SOCIALKIT_SAMPLES": str(ROOT / "data" / "samples")})
+        _say("in process, two at once")
+        inproc_two = in_process_two_at_once(args.notebooks, brands, env)
+        t_demo, demo_summary, demo_cpu = (None, None, None) if args.no_demo else demo(
+            tmp / "demo", {**env, "SOCIALKIT_SAMPLES": str(ROOT / "data" / "samples")})
     mean_inproc = sum(inproc.values()) / len(inproc)
+    mean_inproc_two = sum(inproc_two.values()) / len(inproc_two)
     per_report_batch = t_batch * args.workers / n  # worker-seconds per report
     by_nb = phases(summary)
     seg = by_nb.get("03_psychographic_segments", {})
@@ -192,6 +210,8 @@ def main(argv=None) -> dict:
         "batch_worker_seconds_per_report": round(per_report_batch, 2),
         "overhead_per_report_seconds": round(per_report_batch - mean_inproc, 2),
         "overhead_ratio": round(per_report_batch / mean_inproc, 2),
+        "in_process_two_at_once_seconds_mean": round(mean_inproc_two, 2),
+        "overhead_vs_two_at_once_seconds": round(per_report_batch - mean_inproc_two, 2),
         "segmentation_pdf_seconds": seg.get("pdf"),
         "demo_batch_seconds": None if t_demo is None else round(t_demo, 1),
         "targets": TARGETS,
@@ -199,7 +219,6 @@ def main(argv=None) -> dict:
     }
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2) + "\n")
     breakdown = {"batch": {"seconds": summary["seconds"], "report_seconds": summary["report_seconds"],
                            "totals": summary["totals"], "shares": summary["shares"], "by_notebook": by_nb,
                            "slowest_cells": summary.get("slowest_cells", [])[:10]}}
@@ -207,6 +226,11 @@ def main(argv=None) -> dict:
         breakdown["demo"] = {"seconds": demo_summary["seconds"], "report_seconds": demo_summary["report_seconds"],
                              "totals": demo_summary["totals"], "shares": demo_summary["shares"],
                              "by_notebook": phases(demo_summary)}
+        n_demo = len(demo_summary["reports"])
+        breakdown["demo_cpu"] = {**demo_cpu, "reports": n_demo, "cpu_seconds_per_report": {
+            k: round(v / n_demo, 2) for k, v in demo_cpu["cpu_seconds"].items()}}
+        result["demo_cpu"] = demo_cpu
+    out.write_text(json.dumps(result, indent=2) + "\n")
     out.with_name("batch_phases.json").write_text(json.dumps(breakdown, indent=2) + "\n")
     print(json.dumps(result, indent=2))
     return result

@@ -35,9 +35,13 @@ from . import files
 from .exceptions import EngineUnavailableError, ExportError
 
 #: Flags for Debian's Chromium running headless, as root if need be, with no network of its own.
+#: Every connection goes to a proxy on a port where nothing listens, the machine's own addresses
+#: included (``<-loopback>``): the contexts are offline already, but Chromium may still open a
+#: connection to a host a page names before the offline rule refuses the request.
+NO_NETWORK = ("--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=<-loopback>")
 FLAGS = ("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--disable-extensions", "--disable-dev-shm-usage",
-         "--hide-scrollbars")
+         "--hide-scrollbars", *NO_NETWORK)
 
 
 class Printer:

@@ -489,7 +489,7 @@ CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrom
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
                   "--disable-extensions", "--disable-dev-shm-usage", "--hide-scrollbars",
-                  "--no-pdf-header-footer")
+                  "--no-pdf-header-footer", *browser.NO_NETWORK)
 _CHROMIUM_FIX = ("install it with `sudo apt-get install chromium` (Debian/Ubuntu; `make test` installs it), "
                  "or set SOCIALKIT_CHROMIUM to the browser's executable, or use engine='weasyprint'")
 

@@ -37,10 +37,32 @@ def test_readme_table_shows_every_ratio_the_targets_and_the_figures_before():
                          "papermill_two_seconds": 190.0, "speedup_vs_naive": 5.5, "speedup_vs_papermill_two": 3.17,
                          "overhead_per_report_seconds": 1.9, "batch_worker_seconds_per_report": 5.0,
                          "in_process_seconds_mean": 3.1, "overhead_ratio": 1.61, "segmentation_pdf_seconds": 0.9,
-                         "demo_batch_seconds": 45.0}}
+                         "demo_batch_seconds": 45.0, "in_process_two_at_once_seconds_mean": 3.6,
+                         "overhead_vs_two_at_once_seconds": 1.4,
+                         "demo_cpu": {"cpu_seconds": {"kernels": 30.0, "Chromium": 10.0}, "cpu_seconds_total": 40.0}}}
     previous = json.loads((ROOT / "bench" / "results" / "previous.json").read_text())
     table = main._readme_table(results, previous)
     assert "5.5x faster" in table and "3.17x faster" in table and "| 1.9 s" in table
     assert ">= 5x" in table and ">= 2.5x" in table and "<= 1.5 s" in table and "< 30 s" in table
     assert "265.1 s" in table and "4.27 s (HTML only)" in table  # the figures published before
+    assert "| 1.4 s | the notebooks' code, two interpreters side by side: 3.6 s" in table
+    assert "40.0 CPU-s (kernels 30.0, Chromium 10.0)" in table
     assert all(line.count("|") == table.splitlines()[0].count("|") for line in table.splitlines())
+
+
+def test_cpu_seconds_are_counted_for_the_command_and_what_it_starts_by_kind():
+    cpu = _module("cpu")
+    burn = "import time\nt = time.process_time()\nwhile time.process_time() - t < 0.6: pass"
+    script = f"import subprocess, sys\nsubprocess.run([sys.executable, '-c', {burn!r}], check=True)\n{burn}"
+    import sys
+
+    seconds, got = cpu.run([sys.executable, "-c", script])
+    assert seconds >= 1.0
+    assert 0.5 <= got["cpu_seconds"]["batch command"] <= 1.2  # its own 0.6 s (and its start-up)
+    assert 0.5 <= got["cpu_seconds"]["other"] <= 1.2  # the child it started
+    assert got["machine_busy_cpu_seconds"] >= 1.0
+    assert cpu.kind("/usr/lib/chromium/chromium --type=renderer", "", False) == "Chromium"
+    assert cpu.kind("python -m socialkit.zygote --listen /tmp/z", "python -m socialkit.zygote --listen /tmp/z",
+                    False) == "kernels"
+    assert cpu.kind("python -m socialkit.zygote", "socialkit batch demo.yml", False) == "kernel zygote"
+    assert cpu.kind("python -c from multiprocessing.spawn import spawn_main", "", False) == "batch workers"

@@ -452,9 +452,11 @@ def test_a_kept_running_chromium_prints_every_report_in_one_browser_with_no_netw
     import http.server
     import threading
 
-    hits = []
+    hits, connections = [], []
 
     class Handler(http.server.BaseHTTPRequestHandler):
+        timeout = 5  # a connection that sends nothing is dropped, so the server always stops
+
         def do_GET(self):  # noqa: N802 - the standard library's name
             hits.append(self.path)
             self.send_response(200)
@@ -463,7 +465,12 @@ def test_a_kept_running_chromium_prints_every_report_in_one_browser_with_no_netw
         def log_message(self, *args):
             pass
 
-    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    class Server(http.server.HTTPServer):
+        def verify_request(self, request, client_address):
+            connections.append(client_address)  # any connection at all, even one that asks for nothing
+            return True
+
+    server = Server(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}"
     try:
@@ -477,7 +484,7 @@ def test_a_kept_running_chromium_prints_every_report_in_one_browser_with_no_netw
         assert export.browser.printer(exe)._printing is printing  # and the same page
     finally:
         server.shutdown()
-    assert hits == []
+    assert hits == [] and connections == []
     assert "Report one" in _pdf_text(first) and "Report two" in _pdf_text(second)
     assert "Report one" not in _pdf_text(second)  # nothing of the previous report is left in the page
 
