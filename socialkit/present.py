@@ -51,7 +51,7 @@ class _Cells(pd.DataFrame):
 
 def _speed_up_great_tables() -> bool:
     try:
-        from great_tables import _locale, _tbl_data
+        from great_tables import _locale, _tbl_data  # internals: only here, and optional
 
         get_cell, set_cell, read_csv = _tbl_data._get_cell, _tbl_data._set_cell, _locale.read_csv
         empty_frame = _tbl_data.create_empty_frame
