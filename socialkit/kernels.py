@@ -89,14 +89,21 @@ def start_kernel(*, preimport: bool = False, cwd: str | None = None, timeout: fl
     return _start(AsyncKernelManager(kernel_name=KERNEL_NAME), preimport=preimport, cwd=cwd, timeout=timeout)
 
 
+#: A kernel's input history in memory only (gone with the kernel), never in ``$IPYTHONDIR``.
+HISTORY_IN_MEMORY = "--HistoryManager.hist_file=:memory:"
+
+
 def _start(km: AsyncKernelManager, *, preimport: bool, cwd: str | None, timeout: float) -> AsyncKernelManager:
     # the kit's kernels leave charts as specs: the process that writes the report draws them
     # (socialkit.charts.render_deferred) with a chart runtime that is already running
     env = {**os.environ, "SOCIALKIT_BATCH": "1", "SOCIALKIT_DEFER_CHARTS": "1"}
     env.pop("JPY_SESSION_NAME", None)
     env.pop(SHARED_ENV, None)
-    # the kernel's own stderr only repeats what nbclient reports (and a TCP notice per kernel)
-    run_sync(km.start_kernel)(cwd=cwd or os.getcwd(), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # the kernel's own stderr only repeats what nbclient reports (and a TCP notice per kernel); its
+    # input history stays in memory (as nbclient's own kernels do): IPython would otherwise store every
+    # cell, the injected parameters and their secret values with them, in the user's history file
+    run_sync(km.start_kernel)(cwd=cwd or os.getcwd(), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              extra_arguments=[HISTORY_IN_MEMORY])
     kc = km.client()
     kc.start_channels()
     try:

@@ -46,7 +46,8 @@ def test_csv_manifest(tmp_path):
 
 
 @pytest.mark.notebook
-def test_batch_isolates_failures_retries_dead_kernels_and_resumes(tmp_path):
+def test_batch_isolates_failures_retries_dead_kernels_and_resumes(tmp_path, monkeypatch):
+    monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))  # where a kernel would keep its input history
     marker = tmp_path / "first-run-marker"
     spec = {"run": "t", "export": ["html"], "reports": [
         {"notebook": DEMO, "brand": "../../escape", "parameters": {"api_token": "tok-LEAK-42"}},
@@ -70,8 +71,9 @@ def test_batch_isolates_failures_retries_dead_kernels_and_resumes(tmp_path):
     partial = (run_dir / "broken" / "params_demo.ipynb").read_text()
     assert "papermill-error-cell-tag" in partial and "hellohello" in partial
     assert not (run_dir / "broken" / "params_demo.html").exists()
-    # the secret is nowhere on disk
+    # the secret is nowhere on disk: not in the run's files, nor in IPython's history of the kernels' input
     assert not [p for p in files if "tok-LEAK-42" in p.read_text(errors="ignore")]
+    assert not [p for p in (tmp_path / "ipython").rglob("*") if p.is_file() and b"tok-LEAK-42" in p.read_bytes()]
     # no temp files left behind
     assert not [p for p in files if p.name.endswith(".tmp")]
     assert "escape" in (run_dir / "index.html").read_text()
