@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
 
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
@@ -82,11 +83,43 @@ def start_kernel(*, preimport: bool = False, cwd: str | None = None, timeout: fl
     died while it waits for output."""
     if preimport and _can_fork():
         try:
-            return _start(ForkedKernelManager(_zygote(), kernel_name=KERNEL_NAME), preimport=False, cwd=cwd,
+            return _start(_ForkedManager(_zygote(), kernel_name=KERNEL_NAME), preimport=False, cwd=cwd,
                           timeout=timeout)
         except Exception:
             pass  # fall back to a kernel that imports everything itself
-    return _start(AsyncKernelManager(kernel_name=KERNEL_NAME), preimport=preimport, cwd=cwd, timeout=timeout)
+    return _start(_Manager(kernel_name=KERNEL_NAME), preimport=preimport, cwd=cwd, timeout=timeout)
+
+
+class _ClosesItsClients:
+    """A kernel manager that remembers the clients made for its kernel and stops their channels when
+    the kit shuts the kernel down (:func:`shutdown`).
+
+    nbclient keeps the client it makes for a kernel it was given (papermill's ``km=``) running after
+    the notebook, so each report left its ZeroMQ sockets open and a heartbeat thread running, two of
+    the sockets still registered with the calling thread's event loop (a batch worker running
+    hundreds of reports accumulated them). Stopping the channels closes each socket and takes it off
+    the loop."""
+
+    def client(self, **kwargs: Any):
+        kc = super().client(**kwargs)  # type: ignore[misc]
+        self.__dict__.setdefault("_socialkit_clients", []).append(kc)
+        return kc
+
+    def stop_clients(self) -> None:
+        for kc in self.__dict__.pop("_socialkit_clients", []):
+            try:
+                if kc.channels_running:
+                    kc.stop_channels()  # closes each socket and takes it off its event loop
+            except Exception:
+                pass
+
+
+class _Manager(_ClosesItsClients, AsyncKernelManager):
+    """The kit's kernel manager for a kernel started the usual way."""
+
+
+class _ForkedManager(_ClosesItsClients, ForkedKernelManager):
+    """The kit's kernel manager for a kernel forked from the zygote."""
 
 
 #: A kernel's input history in memory only (gone with the kernel), never in ``$IPYTHONDIR``.
@@ -120,11 +153,14 @@ def _start(km: AsyncKernelManager, *, preimport: bool, cwd: str | None, timeout:
 
 
 def shutdown(km: AsyncKernelManager) -> None:
-    """Stop a kernel now (no-op if it is gone already)."""
+    """Stop a kernel now (no-op if it is gone already), and the channels of every client made for it
+    (see :class:`_ClosesItsClients`; call it from the thread that ran the notebook)."""
     try:
         run_sync(km.shutdown_kernel)(now=True)
     except Exception:
         pass
+    if isinstance(km, _ClosesItsClients):
+        km.stop_clients()
 
 
 def kill(km: AsyncKernelManager) -> None:

@@ -109,3 +109,32 @@ def test_a_shared_zygote_forks_for_other_processes_and_a_missing_one_is_replaced
     finally:
         own.close()
         monkeypatch.setattr(kernels, "_ZYGOTE", None)
+
+
+def test_a_notebook_run_in_a_given_kernel_leaves_no_socket_or_thread_behind(tmp_path):
+    """nbclient keeps running the client it makes for a kernel it is given; the kit's shutdown stops
+    it, so repeated reports in one process do not pile up ZeroMQ sockets and heartbeat threads."""
+    import gc
+    import threading
+
+    import nbformat
+    import zmq
+
+    from socialkit.execute import execute
+    from socialkit.kernels import shutdown, start_kernel
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+                                         nbformat.v4.new_code_cell("print(x)")])
+    nbformat.write(nb, tmp_path / "small.ipynb")
+
+    def open_sockets() -> int:
+        gc.collect()
+        return sum(1 for o in gc.get_objects() if isinstance(o, zmq.Socket) and not o.closed)
+
+    shutdown(start_kernel(preimport=True, cwd=str(tmp_path)))  # the zygote and its reader exist before counting
+    sockets, threads = open_sockets(), threading.active_count()
+    for _ in range(2):
+        run = execute(tmp_path / "small.ipynb", kernel_manager=start_kernel(preimport=True, cwd=str(tmp_path)))
+        assert run.nb.cells[1].outputs[0]["text"] == "1\n"
+    assert open_sockets() == sockets
+    assert threading.active_count() == threads
