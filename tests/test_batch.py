@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from notebook_text import printed
 
 from socialkit.batch import DaskEngine, SerialEngine, jobs_from_spec, load_manifest, run_batch, safe_name
 from socialkit.exceptions import ManifestError
@@ -219,8 +220,7 @@ def test_the_workers_of_a_batch_fork_their_kernels_from_one_shared_zygote(tmp_pa
     assert [r.status for r in summary.results] == ["ok"] * 4
     parents = set()
     for job in jobs:
-        text = Path(job.output("ipynb")).read_text()
-        parents.add(int(text.split("forked by ")[1].split("\\n")[0].split('"')[0]))
+        parents.add(int(printed(job.output("ipynb")).split("forked by ")[1].split()[0]))
     assert len(parents) == 1  # two workers, one zygote
     (zygote,) = parents
     assert zygote not in (os.getpid(),) and not Path(f"/proc/{zygote}").exists()  # stopped with the batch

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from notebook_text import printed
 
 from socialkit import history
 from socialkit.batch import SerialEngine, jobs_from_spec, run_batch
@@ -91,7 +92,7 @@ def test_a_batch_stores_on_the_server_and_its_notebooks_read_it_while_they_run(p
         assert not summary.failed and summary.history.ok, summary.history.problem
         assert "postgres@" in summary.history.url
     assert not (tmp_path / "reports" / "history.duckdb").exists()  # the server, not the default file
-    executed = (tmp_path / "reports" / "2025-Q4" / "summit_outfitters" / "history_demo.ipynb").read_text()
+    executed = printed(tmp_path / "reports" / "2025-Q4" / "summit_outfitters" / "history_demo.ipynb")
     assert "previous scope: 1.0" in executed
     page = (tmp_path / "reports" / "2025-Q4" / "index.html").read_text()
     assert "Against the previous run 2025-Q3" in page
@@ -116,7 +117,7 @@ def test_a_read_only_or_unreachable_server_leaves_every_report_written_and_says_
     assert "permission denied" in summary.history.problem.lower()
     assert (tmp_path / "reports" / "ro" / "summit_outfitters" / "history_demo.html").is_file()
     # the read-only account still reads: the notebook compared with the seeded run
-    executed = (tmp_path / "reports" / "ro" / "summit_outfitters" / "history_demo.ipynb").read_text()
+    executed = printed(tmp_path / "reports" / "ro" / "summit_outfitters" / "history_demo.ipynb")
     assert "previous scope: 0.2" in executed
     page = (tmp_path / "reports" / "ro" / "index.html").read_text()
     assert "history not written (every report is)" in page

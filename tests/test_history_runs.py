@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from notebook_text import printed
 
 from socialkit import config, history, io, venn
 from socialkit.batch import SerialEngine, jobs_from_spec, run_batch
@@ -90,11 +91,11 @@ def test_consecutive_periods_are_stored_compared_and_a_changed_input_shows_the_c
             expected_figures(samples["summit_outfitters"])["venn.scope"])
 
     # the second run's notebook read the first run's figures while it executed (through the batch's history)
-    executed = (reports / "2025-Q4" / "summit_outfitters" / "history_demo.ipynb").read_text()
+    executed = printed(reports / "2025-Q4" / "summit_outfitters" / "history_demo.ipynb")
     scope = expected_figures(samples["summit_outfitters"])["venn.scope"]
     assert f"previous scope: {scope}" in executed
     assert "Compared with the previous run 2025-Q3, period 2025-Q3, finished" in executed
-    first_nb = (reports / "2025-Q3" / "summit_outfitters" / "history_demo.ipynb").read_text()
+    first_nb = printed(reports / "2025-Q3" / "summit_outfitters" / "history_demo.ipynb")
     assert "previous scope: none" in first_nb and "first run of this report" in first_nb
 
     # the index of the second run compares with the first: same data, so no change
@@ -114,7 +115,7 @@ def test_consecutive_periods_are_stored_compared_and_a_changed_input_shows_the_c
     assert res.returncode == 0, res.stdout + res.stderr
     assert "history: 2 reports stored as run '2026-Q1'" in " ".join(res.stdout.split())
     now = expected_figures(io.load(own, "initiatives"))
-    executed = (reports / "2026-Q1" / "summit_outfitters" / "history_demo.ipynb").read_text()
+    executed = printed(reports / "2026-Q1" / "summit_outfitters" / "history_demo.ipynb")
     assert f"previous scope: {scope}" in executed  # worker processes' kernels read the history too
     page = (reports / "2026-Q1" / "index.html").read_text()
     summit = brand_section(page, "summit_outfitters")
