@@ -119,6 +119,7 @@ def test_a_notebook_run_in_a_given_kernel_leaves_no_socket_or_thread_behind(tmp_
 
     import nbformat
     import zmq
+    from jupyter_client.channels import HBChannel
 
     from socialkit.execute import execute
     from socialkit.kernels import shutdown, start_kernel
@@ -131,10 +132,13 @@ def test_a_notebook_run_in_a_given_kernel_leaves_no_socket_or_thread_behind(tmp_
         gc.collect()
         return sum(1 for o in gc.get_objects() if isinstance(o, zmq.Socket) and not o.closed)
 
+    def heartbeats() -> int:
+        return sum(isinstance(t, HBChannel) for t in threading.enumerate())
+
     shutdown(start_kernel(preimport=True, cwd=str(tmp_path)))  # the zygote and its reader exist before counting
-    sockets, threads = open_sockets(), threading.active_count()
+    sockets, threads = open_sockets(), heartbeats()
     for _ in range(2):
         run = execute(tmp_path / "small.ipynb", kernel_manager=start_kernel(preimport=True, cwd=str(tmp_path)))
         assert run.nb.cells[1].outputs[0]["text"] == "1\n"
     assert open_sockets() == sockets
-    assert threading.active_count() == threads
+    assert heartbeats() == threads
