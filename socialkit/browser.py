@@ -90,12 +90,8 @@ class Printer:
         return self._printing
 
     def _close_printing(self) -> None:  # runs in the printer's thread
-        page, self._printing = self._printing, None
-        if page is not None:
-            try:
-                page.context.close()
-            except Exception:
-                pass  # the browser is gone already
+        _close_page(self._printing)
+        self._printing = None
 
     def _print(self, html: str, timeout: float) -> bytes:  # runs in the printer's thread
         page = self._printing_page(timeout)
@@ -111,27 +107,34 @@ class Printer:
 
     def pdf(self, html: str, *, timeout: float = 120) -> bytes:
         """The PDF of ``html`` (a complete page), printed with the page's own CSS page size and margins."""
-        job = self._thread.submit(self._print, html, timeout)
+        return self._in_thread(self._print, html, timeout=timeout,
+                               late=f"PDF engine 'chromium' did not finish within {timeout:g} s and was stopped; "
+                                    "pass a larger timeout, or use engine='weasyprint'",
+                               failed="PDF engine 'chromium' failed to print the report",
+                               fix="try again (the browser is restarted), or use engine='weasyprint'")
+
+    def _in_thread(self, work, *args: Any, timeout: float, late: str, failed: str, fix: str = "") -> Any:
+        """``work(*args, timeout)`` in the printer's thread. A browser that does not answer within the
+        time limit is stopped (``late`` says so) and one that fails is restarted on the next call
+        (``failed``, with Playwright's first line): both as :class:`ExportError`."""
+        job = self._thread.submit(work, *args, timeout)
         try:
             return job.result(timeout=timeout + 30)
         except (EngineUnavailableError, ExportError):
             raise
         except FutureTimeout:
-            self.close()  # a browser that does not answer is replaced on the next report
-            raise ExportError(f"PDF engine 'chromium' did not finish within {timeout:g} s and was stopped; pass a "
-                              "larger timeout, or use engine='weasyprint'") from None
+            self.close()  # a browser that does not answer is replaced on the next call
+            raise ExportError(late) from None
         except Exception as exc:  # Playwright's errors: the page, the browser or the driver
             self._thread.submit(self._stop)
-            raise ExportError(f"PDF engine 'chromium' failed to print the report ({type(exc).__name__}: "
-                              f"{str(exc).splitlines()[0] if str(exc) else ''})",
-                              fix="try again (the browser is restarted), or use engine='weasyprint'") from exc
+            first = str(exc).splitlines()[0] if str(exc) else ""
+            raise ExportError(f"{failed} ({type(exc).__name__}: {first})", fix=fix) from exc
 
     def _drawing_page(self, timeout: float):  # runs in the printer's thread
         self._ensure(timeout)
         if self._drawing is not None and not self._drawing.is_closed() and self._drawn < REFRESH_DRAWING_AFTER:
             return self._drawing
-        if self._drawing is not None:
-            self._drawing.context.close()
+        _close_page(self._drawing)
         context = self._browser.new_context(offline=True, java_script_enabled=True)
         context.set_default_timeout(timeout * 1000)
         page = context.new_page()
@@ -152,18 +155,9 @@ class Printer:
         the browser itself fails."""
         if not specs:
             return []
-        job = self._thread.submit(self._svgs, list(specs), timeout)
-        try:
-            return job.result(timeout=timeout + 30)
-        except (EngineUnavailableError, ExportError):
-            raise
-        except FutureTimeout:
-            self.close()
-            raise ExportError(f"Chromium did not draw {len(specs)} charts within {timeout:g} s and was stopped") from None
-        except Exception as exc:  # Playwright's errors: the page, the browser or the driver
-            self._thread.submit(self._stop)
-            raise ExportError(f"Chromium failed to draw the charts ({type(exc).__name__}: "
-                              f"{str(exc).splitlines()[0] if str(exc) else ''})") from exc
+        return self._in_thread(self._svgs, list(specs), timeout=timeout,
+                               late=f"Chromium did not draw {len(specs)} charts within {timeout:g} s and was stopped",
+                               failed="Chromium failed to draw the charts")
 
     def _stop(self) -> None:  # runs in the printer's thread
         self._drawing = self._printing = None
@@ -182,6 +176,15 @@ class Printer:
             self._thread.submit(self._stop).result(timeout=30)
         except Exception:
             pass
+
+
+def _close_page(page) -> None:
+    """Close a page and its own browser context (nothing to do when there is none or the browser is gone)."""
+    if page is not None:
+        try:
+            page.context.close()
+        except Exception:
+            pass  # the browser is gone already
 
 
 #: Charts drawn in one page before it is replaced by a fresh one (keeps its memory bounded).
