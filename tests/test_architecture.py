@@ -182,3 +182,19 @@ def test_no_bare_builtin_errors_are_raised():
                 if ident in {"RuntimeError", "ValueError", "TypeError", "KeyError", "Exception"}:
                     raised.append(f"{name}:{node.lineno} {ident}")
     assert not raised, f"bare builtin errors raised: {raised}"
+
+
+def test_panels_never_capture_output_into_their_widgets():
+    """Panels fill their Output widgets with ``socialkit.panels.show``. Capturing output into one
+    (``with out:``, ``clear_output``, ``display``) makes papermill's client send the kernel messages
+    while it waits for a reply, which can stall it (docs/testing.md)."""
+    found = []
+    for path in sorted((PACKAGE / "panels").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.With):
+                found += [f"{path.name}:{node.lineno}: with ..." for _ in node.items]
+            elif isinstance(node, ast.Call):
+                name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+                if name in {"display", "clear_output"}:
+                    found.append(f"{path.name}:{node.lineno}: {name}(...)")
+    assert not found, "panels capture output: " + "; ".join(found)

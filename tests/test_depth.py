@@ -422,6 +422,7 @@ def test_panel_recomputes_when_an_answer_changes_and_saves_the_file_format(tmp_p
     p.readiness_controls["BM4"].value = 1
     f = p.result.functions.set_index("function")
     assert f.loc["marketing", "attainable"] == "collaborative"
+    assert [len(o.outputs) for o in (p.findings_out, p.depth_out, p.readiness_out)] == [1, 1, 1]  # redrawn, not added
 
     before = f.loc["marketing", "current_order"]
     for q, v in {"T1": 5, "T2": 1, "T3": 5}.items():

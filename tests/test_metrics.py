@@ -590,6 +590,8 @@ def test_panel_redraws_when_controls_change(hand):
     p.channel.value = "ig"
     assert p.result["value"].tolist() == [pytest.approx(1.25)]
     assert isinstance(p.chart, alt.TopLevelMixin)
+    (chart,), (table,) = p.chart_out.outputs, p.table_out.outputs  # what the panel shows: the current ones
+    assert chart["data"]["text/plain"].startswith("alt.") and "1.25" in table["data"]["text/html"]
     with pytest.raises(ParameterError):
         panel_module.panel(hand, channel="tiktok")
 

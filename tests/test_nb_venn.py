@@ -141,12 +141,25 @@ def test_notebook_is_committed_clean_with_documented_parameters():
     assert params["venn_functions"].default == ["marketing", "sales", "customer_service"]
 
 
-def test_notebook_builds_the_widget_panel_when_interactive(tmp_path):
+def test_notebook_builds_the_widget_panel_when_interactive(tmp_path, monkeypatch):
     # papermill in this very process, as an analyst's script would call it: the widgets are created,
-    # their state is stored in the notebook, and nothing waits for a frontend that is not there
+    # their state is stored in the notebook, and nothing waits for a frontend that is not there.
+    # nbclient acts as the frontend of Output widgets: output captured into one (``with out:``) makes
+    # it send the kernel messages while it waits for the cell's reply, which can leave it waiting
+    # until its time limit (socialkit.panels.show); the panels never capture, so it sends none.
+    import nbclient.output_widget
     import papermill
 
     from socialkit.config import NOTEBOOKS_DIR
+
+    sent = []
+    publish = nbclient.output_widget.OutputWidget._publish_msg
+
+    def counted(self, msg_type, *args, **kwargs):
+        sent.append(msg_type)
+        return publish(self, msg_type, *args, **kwargs)
+
+    monkeypatch.setattr(nbclient.output_widget.OutputWidget, "_publish_msg", counted)
 
     out = tmp_path / "interactive.ipynb"
     papermill.execute_notebook(str(NOTEBOOKS_DIR / f"{NOTEBOOK}.ipynb"), str(out), kernel_name="python3",
@@ -158,3 +171,7 @@ def test_notebook_builds_the_widget_panel_when_interactive(tmp_path):
     assert "application/vnd.jupyter.widget-view+json" in kinds
     state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
     assert any(m["model_name"] == "VBoxModel" for m in state.values())  # the panel's widgets, stored
+    shown = [k for m in state.values() if m["model_name"] == "OutputModel"
+             for o in m["state"].get("outputs", []) for k in o.get("data", {})]
+    assert shown.count("application/vnd.jupyter.widget-view+json") == 2 and "text/html" in shown  # charts, scores
+    assert sent == []  # the client never wrote to the kernel while a cell ran

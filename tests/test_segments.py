@@ -448,6 +448,7 @@ def test_explorer_refits_when_controls_change():
     assert p.model.k_ == 3 and p.error is None
     p.k.value = 2
     assert p.model.k_ == 2
+    assert len(p.overview.outputs) == 2 and len(p.detail.outputs) == 1  # sizes and index charts; the profile
     p.features.value = ("q1", "q2")
     assert list(p.model.plan_.features) == ["q1", "q2"]
     first = p.segment_profile()

@@ -557,8 +557,27 @@ def test_panel_venn_picker_redraws_and_reports_bad_choices():
     panel.venn_picker.value = ("marketing", "hr")
     circles = _layer_data(panel.venn.to_dict(), panel.venn.to_dict()["layer"][0])
     assert circles["function"].tolist() == ["marketing", "hr"]
+    assert panel._venn_out.outputs[0]["data"]["text/plain"].startswith("alt.")  # the Venn, shown
     panel.venn_picker.value = ("marketing",)
     assert panel.venn is None and "2 or 3" in panel.message
+    (shown,) = panel._venn_out.outputs  # the message replaces the chart
+    assert "application/vnd.jupyter.widget-view+json" in shown["data"]
+
+
+def test_show_replaces_what_an_output_widget_shows_without_capturing_output():
+    import altair as alt
+    import ipywidgets as widgets
+
+    from socialkit.panels import show
+
+    out = widgets.Output()
+    show(out, pd.DataFrame({"a": [1]}), alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x"))
+    table, chart = out.outputs  # each as display() would show it (the chart in the active Altair renderer)
+    assert "<table" in table["data"]["text/html"] and chart["data"]["text/plain"] == "alt.Chart(...)"
+    assert len(chart["data"]) > 1
+    show(out, widgets.HTML("<i>nothing to draw</i>"))
+    assert len(out.outputs) == 1 and "application/vnd.jupyter.widget-view+json" in out.outputs[0]["data"]
+    assert out.msg_id == ""  # output was never routed through the widget (what a frontend would echo back)
 
 
 # --------------------------------------------------------------------------- norms x audiences

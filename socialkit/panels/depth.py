@@ -16,7 +16,6 @@ from typing import Iterable
 
 import ipywidgets as widgets
 import pandas as pd
-from IPython.display import clear_output, display
 
 from .. import depth, io, tables
 from .. import functions as fn
@@ -24,6 +23,7 @@ from ..charts import BAD
 from ..charts import depth as depth_charts
 from ..exceptions import SocialKitError
 from ..findings import Markdown
+from . import show
 
 _LAYOUT_TEXT = widgets.Layout(width="520px")
 
@@ -127,17 +127,11 @@ class DepthPanel(widgets.VBox):
         self.recompute()
 
     def _redraw(self) -> None:
-        with self.findings_out:
-            clear_output(wait=True)
-            display(Markdown(self.error) if self.result is None else depth.findings_markdown(self.result))
+        show(self.findings_out, Markdown(self.error) if self.result is None else depth.findings_markdown(self.result))
         if self.result is None:
             return
-        with self.depth_out:
-            clear_output(wait=True)
-            display(depth_charts.depth_chart(self.result.functions))
-        with self.readiness_out:
-            clear_output(wait=True)
-            display(depth_charts.readiness_chart(self.result.readiness))
+        show(self.depth_out, depth_charts.depth_chart(self.result.functions))
+        show(self.readiness_out, depth_charts.readiness_chart(self.result.readiness))
 
     # ------------------------------------------------------------------ saving
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 import pandas as pd
-from IPython.display import display
 
 from .. import metrics
 from ..charts import metrics as charts
 from ..exceptions import ParameterError
+from . import show
 
 ALL = "all channels"
 GROUPINGS = ("channel", "post_type", "paid", "period", "weekday", "hour", "month_of_year")
@@ -52,12 +52,8 @@ class RatesPanel(widgets.VBox):
         keys = [self.grouping.value]
         self.result = long[keys + ["value", "numerator", "denominator", "used", "skipped", "note"]].reset_index(drop=True)
         self.chart = charts.rates_chart(long, rate=self.rate.value)
-        self.table_out.clear_output(wait=True)
-        self.chart_out.clear_output(wait=True)
-        with self.chart_out:
-            display(self.chart)
-        with self.table_out:
-            display(self.result)
+        show(self.chart_out, self.chart)
+        show(self.table_out, self.result)
 
 
 def panel(posts: pd.DataFrame, *, channel: str = ALL, by: str = "channel", rate: str = "engagement_rate_reach",

@@ -14,11 +14,11 @@ from typing import Any, Sequence
 
 import ipywidgets as widgets
 import pandas as pd
-from IPython.display import display
 
 from .. import segments as sg
 from ..charts import segments as charts
 from ..exceptions import SocialKitError
+from . import show
 
 
 class SegmentExplorer(widgets.VBox):
@@ -72,10 +72,7 @@ class SegmentExplorer(widgets.VBox):
         self.model, self.profile, self.error = model, prof, None
         self.status.value = html.escape(f"{model.k_} segments from {len(chosen)} features, {len(self.data):,} "
                                         f"respondents; silhouette {model.silhouette_:.3f}: {model.structure_.verdict}.")
-        self.overview.clear_output(wait=True)
-        with self.overview:
-            display(charts.sizes_chart(prof.sizes))
-            display(charts.index_heatmap(prof.index))
+        show(self.overview, charts.sizes_chart(prof.sizes), charts.index_heatmap(prof.index))
         options = [(f"{r.segment}. {r.name}", int(r.segment)) for r in prof.sizes.itertuples()]
         current = self.segment.value
         self.segment.options = options
@@ -85,9 +82,7 @@ class SegmentExplorer(widgets.VBox):
     def _show_segment(self, change=None) -> None:
         if self.profile is None or self.segment.value is None:
             return
-        self.detail.clear_output(wait=True)
-        with self.detail:
-            display(self.segment_profile())
+        show(self.detail, self.segment_profile())
 
     # -- reading the current result
     def segment_profile(self, segment: int | None = None) -> pd.DataFrame:

@@ -20,12 +20,12 @@ from typing import Sequence
 
 import ipywidgets as widgets
 import pandas as pd
-from IPython.display import display
 
 from .. import venn as vn
 from ..charts import venn as venn_charts
 from ..exceptions import SocialKitError
 from ..functions import functions_table, labels as function_labels
+from . import show
 
 
 class VennPanel(widgets.VBox):
@@ -110,19 +110,13 @@ class VennPanel(widgets.VBox):
     def _redraw(self) -> None:
         self._status.value = (f"<b>{html.escape(self.result.classification)}</b>: "
                               f"{html.escape(vn.summary(self.result).split('. ', 1)[-1])}")
-        self._scores_out.clear_output(wait=True)
-        with self._scores_out:
-            display(self.result.scores[["score", "shown"]])
-        self._upset_out.clear_output(wait=True)
-        with self._upset_out:
-            display(self.upset)
+        show(self._scores_out, self.result.scores[["score", "shown"]])
+        show(self._upset_out, self.upset)
         self._draw_venn()
 
     def _draw_venn(self) -> None:
         chart = self.venn
-        self._venn_out.clear_output(wait=True)
-        with self._venn_out:
-            display(chart if chart is not None else widgets.HTML(f"<i>{html.escape(str(self.message))}</i>"))
+        show(self._venn_out, chart if chart is not None else widgets.HTML(f"<i>{html.escape(str(self.message))}</i>"))
 
 
 def panel(initiatives: pd.DataFrame, functions: pd.DataFrame | None = None, *,
