@@ -46,10 +46,10 @@ def kind(cmd: str, parent_cmd: str, root: bool) -> str:
         return "kernels" if "socialkit.zygote" in parent_cmd else "kernel zygote"
     if "chrom" in cmd.split(" ")[0]:
         return "Chromium"
+    if "multiprocessing" in cmd:  # spawned workers, or forked from the fork server (it names its preload)
+        return "batch workers"
     if "playwright" in cmd or cmd.split(" ")[0].endswith("node"):
         return "Playwright driver"
-    if "multiprocessing" in cmd:
-        return "batch workers"
     return "other"
 
 

@@ -122,21 +122,28 @@ def _fork_kernel(line: bytes, close: list[int]) -> dict:  # pragma: no cover - r
 
 def _warm() -> None:  # pragma: no cover - runs in the zygote process
     """First-call work that is the same for every report, done once before forking: building the
-    data contracts' schemas and Altair's Vega-Lite validator. Only pure-Python objects are made
-    here; nothing that starts threads (vl-convert's runtime starts in each kernel)."""
+    data contracts' schemas and Altair's Vega-Lite validator, and reading the kit's editable tables
+    (validated and cached by file, modification time and size, so a kernel whose working folder
+    holds other tables reads those). Only pure-Python objects are made here; nothing that starts
+    threads (vl-convert's runtime starts in each kernel)."""
     try:
         # the zygote's own preload: these imports are the point of this function
         import altair as alt
         import pandas as pd
 
-        from socialkit import io, schemas
+        from socialkit import io, schemas, tables
 
         for model, _ in schemas.CONTRACTS.values():
             model.to_schema()
         io.validate(pd.DataFrame({"channel": ["a"], "reach": [1], "likes": [0]}), "posts")
         alt.Chart(pd.DataFrame({"a": [1]})).mark_point().encode(x="a:Q").to_dict()
     except Exception:
-        pass
+        return
+    for name in [*tables.FILES, *tables.FAMILIES]:
+        try:  # a table that does not load is reported by the kernel that needs it
+            tables.family(name) if name in tables.FAMILIES else tables.load(name)
+        except Exception:
+            pass
 
 
 def _become_kernel(request: dict) -> None:  # pragma: no cover - runs in a forked child

@@ -235,3 +235,29 @@ def test_work_after_the_reports_is_done_in_this_process_by_engines_without_worke
     from socialkit.batch import LocalEngine
 
     assert LocalEngine().after(divmod, 7, 2)() == (3, 1)  # never run by workers: done here when asked
+
+
+@pytest.mark.notebook
+def test_workers_run_in_the_batch_folder_with_its_environment_batch_after_batch(tmp_path, monkeypatch):
+    # workers are forked from a fork server that keeps the folder and environment it started with;
+    # each batch's workers must have the batch's own
+    import nbformat
+    import os
+
+    from socialkit.batch import LocalEngine
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('label = "x"', metadata={"tags": ["parameters"]})])
+    nbformat.write(nb, tmp_path / "tiny.ipynb")
+    for n in (1, 2):
+        here = tmp_path / f"folder{n}"
+        here.mkdir()
+        monkeypatch.chdir(here)
+        monkeypatch.setenv("SOCIALKIT_PROBE", f"batch {n}")
+        spec = {"run": f"r{n}", "export": [], "reports": [{"notebook": str(tmp_path / "tiny.ipynb"), "brand": "b"}]}
+        engine = LocalEngine(workers=1)
+        pid, cwd, probe = engine.after(os.getpid), engine.after(os.getcwd), engine.after(os.getenv, "SOCIALKIT_PROBE")
+        summary = run_batch(jobs_from_spec(spec, reports_dir=here / "reports"), engine=engine, index=False,
+                            history_url=False)
+        assert [r.status for r in summary.results] == ["ok"]
+        assert pid() != os.getpid()  # asked of a worker
+        assert (cwd(), probe()) == (str(here), f"batch {n}")

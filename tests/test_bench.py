@@ -58,11 +58,15 @@ def test_cpu_seconds_are_counted_for_the_command_and_what_it_starts_by_kind():
 
     seconds, got = cpu.run([sys.executable, "-c", script])
     assert seconds >= 1.0
-    assert 0.5 <= got["cpu_seconds"]["batch command"] <= 1.2  # its own 0.6 s (and its start-up)
-    assert 0.5 <= got["cpu_seconds"]["other"] <= 1.2  # the child it started
+    # its own 0.6 s (and its start-up), and the child it started; the last quarter second of a process
+    # can go unsampled (bench/cpu.py)
+    assert 0.3 <= got["cpu_seconds"]["batch command"] <= 1.2
+    assert 0.3 <= got["cpu_seconds"]["other"] <= 1.2
     assert got["machine_busy_cpu_seconds"] >= 1.0
     assert cpu.kind("/usr/lib/chromium/chromium --type=renderer", "", False) == "Chromium"
     assert cpu.kind("python -m socialkit.zygote --listen /tmp/z", "python -m socialkit.zygote --listen /tmp/z",
                     False) == "kernels"
     assert cpu.kind("python -m socialkit.zygote", "socialkit batch demo.yml", False) == "kernel zygote"
     assert cpu.kind("python -c from multiprocessing.spawn import spawn_main", "", False) == "batch workers"
+    forked = "python -c from multiprocessing.forkserver import main; main(7, 8, ['socialkit.batch', 'playwright.sync_api'])"
+    assert cpu.kind(forked, forked, False) == "batch workers"  # the fork server names its preload

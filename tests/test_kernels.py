@@ -32,6 +32,9 @@ def test_forked_kernels_have_the_kit_loaded_and_share_no_state(tmp_path):
         assert isinstance(first, ForkedKernelManager) and isinstance(second, ForkedKernelManager)
         assert _run(first, "import sys, os\nprint('pandas' in sys.modules, 'socialkit.venn' in sys.modules, "
                            "os.environ.get('SOCIALKIT_BATCH'), os.getcwd())") == ["True", "True", "1", str(tmp_path)]
+        # the kit's tables were read, validated and cached once, in the zygote (and still are, by file)
+        assert _run(first, "import socialkit.tables as t\nprint(sorted({k[0] for k in t._CACHE}) == "
+                           "sorted({*t.FILES, *t.FAMILIES}))") == ["True"]
         _run(first, "leftover = 42")
         assert _run(second, "print('leftover' in globals())") == ["False"]
         assert first.provisioner.pid != second.provisioner.pid
