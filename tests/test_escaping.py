@@ -184,3 +184,20 @@ def test_offline_html_drops_redirects_base_and_forms():
     for bad in ("http-equiv", "<base", "<form", "javascript:"):
         assert bad not in page
     assert "<p>ok</p>" in page
+
+
+def test_event_handlers_and_script_urls_are_dropped_whatever_their_case_or_separator():
+    # raw HTML in a Markdown output reaches the page as written (nothing re-parses it): upper or mixed
+    # case, a tab or a slash before the attribute must not let a handler through
+    import re
+
+    from socialkit.export import notebook_to_html
+
+    vectors = ["<img src=x\tONERROR=alert(1)>", "<img src=x oNeRrOr=\"alert(2)\">", "<svg><g/onload=alert(3)></g></svg>",
+               "<a href=\"JaVaScRiPt:alert(4)\">x</a>", "<img src=x onerror\n=alert(5)>", "<b onclick='alert(6)'>b</b>"]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Title"), nbformat.v4.new_code_cell("x", outputs=[
+        nbformat.v4.new_output("display_data", data={"text/markdown": " ".join(vectors), "text/plain": "x"})])])
+    html = notebook_to_html(nb)
+    tags = re.findall(r"<[A-Za-z][^<>]*>", html)
+    assert not [t for t in tags if re.search(r"[\s/]on[a-z]+\s*=|javascript:", t, re.I)]
+    assert html.count('tabindex="0"') >= 2  # the output areas stay focusable, as nbconvert makes them
