@@ -40,13 +40,22 @@ def test_readme_table_shows_every_ratio_the_targets_and_the_figures_before():
                          "demo_batch_seconds": 45.0, "in_process_two_at_once_seconds_mean": 3.6,
                          "overhead_vs_two_at_once_seconds": 1.4,
                          "demo_cpu": {"cpu_seconds": {"kernels": 30.0, "Chromium": 10.0}, "cpu_seconds_total": 40.0}}}
-    previous = json.loads((ROOT / "bench" / "results" / "previous.json").read_text())
-    table = main._readme_table(results, previous)
+    # the figures published before: an older run that measured HTML only and fewer things ...
+    older = {"segments": {"total_seconds": 16.67, "ratio": 28.21},
+             "batch": {"exports": ["html"], "batch_seconds": 70.6, "naive_seconds": 265.1, "speedup_vs_naive": 3.75,
+                       "overhead_per_report_seconds": 4.27}, "demo_batch_seconds": 72}
+    table = main._readme_table(results, older)
     assert "5.5x faster" in table and "3.17x faster" in table and "| 1.9 s" in table
     assert ">= 5x" in table and ">= 2.5x" in table and "<= 1.5 s" in table and "< 30 s" in table
-    assert "265.1 s" in table and "4.27 s (HTML only)" in table  # the figures published before
+    assert "265.1 s" in table and "4.27 s (HTML only)" in table and "| 72 s |" in table
     assert "| 1.4 s | the notebooks' code, two interpreters side by side: 3.6 s" in table
-    assert "40.0 CPU-s (kernels 30.0, Chromium 10.0)" in table
+    assert "40.0 CPU-s (kernels 30.0, Chromium 10.0)" in table and table.count("not measured") == 3
+    assert all(line.count("|") == table.splitlines()[0].count("|") for line in table.splitlines())
+    # ... and the run published last, which measured everything this one does
+    last = json.loads((ROOT / "bench" / "results" / "previous.json").read_text())
+    table = main._readme_table(results, last)
+    assert "not measured" not in table and "(HTML only)" not in table
+    assert f"{last['batch']['demo_cpu']['cpu_seconds_total']} CPU-s |" in table
     assert all(line.count("|") == table.splitlines()[0].count("|") for line in table.splitlines())
 
 
