@@ -303,7 +303,7 @@ def _html_exporter() -> HTMLExporter:
     config.NbConvertBase.display_data_priority = DISPLAY_PRIORITY
     try:
         exporter = _ReportExporter(config=config, template_name=TEMPLATE_NAME,
-                                extra_template_basedirs=[str(TEMPLATES_DIR)])
+                                   extra_template_basedirs=[str(TEMPLATES_DIR)])
     except ValueError as exc:  # nbconvert's own 'lab' template (the base of ours) is not installed
         raise ExportError(f"the '{TEMPLATE_NAME}' report template could not be loaded ({exc})",
                           fix="install nbconvert with its templates into this environment "
