@@ -239,8 +239,8 @@ def test_work_after_the_reports_is_done_in_this_process_by_engines_without_worke
 
 @pytest.mark.notebook
 def test_workers_run_in_the_batch_folder_with_its_environment_batch_after_batch(tmp_path, monkeypatch):
-    # workers are forked from a fork server that keeps the folder and environment it started with;
-    # each batch's workers must have the batch's own
+    # workers are forked from a fork server that keeps the environment it started with (multiprocessing
+    # hands a worker the parent's folder); each batch's workers must have the batch's own of both
     import nbformat
     import os
 
