@@ -21,6 +21,7 @@ from typing import Sequence
 import ipywidgets as widgets
 import pandas as pd
 
+from .. import present
 from .. import venn as vn
 from ..charts import venn as venn_charts
 from ..exceptions import SocialKitError
@@ -110,7 +111,7 @@ class VennPanel(widgets.VBox):
     def _redraw(self) -> None:
         self._status.value = (f"<b>{html.escape(self.result.classification)}</b>: "
                               f"{html.escape(vn.summary(self.result).split('. ', 1)[-1])}")
-        show(self._scores_out, self.result.scores[["score", "shown"]])
+        show(self._scores_out, present.table(self.result.scores, hide=["score", "value"], labels={"label": "Score"}))
         show(self._upset_out, self.upset)
         self._draw_venn()
 
