@@ -472,7 +472,7 @@ class LocalEngine(Engine):
 
 
 #: What a batch worker imports, imported once by the process the workers are forked from.
-WORKER_PRELOAD = ["socialkit.batch", "socialkit.browser", "playwright.sync_api", "bs4", "soupsieve"]
+WORKER_PRELOAD = ["socialkit.batch", "playwright.sync_api"]
 
 
 def _worker_context():

@@ -318,7 +318,8 @@ def _html_exporter() -> HTMLExporter:
 class _SvgInliner:
     """Template filter: keeps each SVG output aside and leaves a placeholder comment, so the markup
     is put back byte for byte after the page-wide HTML passes (an HTML parser would lower-case ``viewBox``).
-    Ids are made unique per chart and anything that could run or load from the network is removed."""
+    Ids are made unique per chart. Scripts, event handlers and anything that loads from the network are
+    removed from the restored page as a whole (:func:`offline_html`)."""
 
     def __init__(self):
         self.svgs: list[str] = []
@@ -327,8 +328,6 @@ class _SvgInliner:
         svg = "".join(svg) if isinstance(svg, list) else str(svg)
         prefix = f"sk{len(self.svgs) + 1}-"
         svg = re.sub(r"<\?xml[^>]*\?>|<!DOCTYPE[^>]*>|<!--.*?-->", "", svg, flags=re.S)
-        svg = re.sub(r"<script\b.*?</script\s*>|<script\b[^>]*/>", "", svg, flags=re.S | re.I)
-        svg = re.sub(r"[\s/]on\w+\s*=\s*(\"[^\"]*\"|'[^']*')", "", svg, flags=re.I)
         svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}{m.group(1)}"', svg)
         svg = re.sub(r"url\(\s*#([^)\s]+)\s*\)", lambda m: f"url(#{prefix}{m.group(1)})", svg)
         svg = re.sub(r'((?:xlink:)?href)="#([^"]+)"', lambda m: f'{m.group(1)}="#{prefix}{m.group(2)}"', svg)
