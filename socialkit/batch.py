@@ -27,6 +27,7 @@ cell is a parameter (values read as YAML: 3 -> int, [a, b] -> list).
 
 from __future__ import annotations
 
+import atexit
 import csv
 import hashlib
 import json
@@ -41,6 +42,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 import yaml
 
 import multiprocessing as mp
+from multiprocessing import util as mp_util
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
 from . import __version__, config, history, io, paths, tables
@@ -493,6 +495,9 @@ def _worker_init(zygote_socket: str | None = None, environ: Mapping[str, str] | 
     if environ is not None:
         os.environ.clear()
         os.environ.update(environ)
+    # a forked worker ends with os._exit, which skips atexit: run its exit handlers (the reserve
+    # kernel's shutdown, the browser's) as a spawned worker would, at multiprocessing's own exit step
+    mp_util.Finalize(None, atexit._run_exitfuncs, exitpriority=0)
     if zygote_socket:
         os.environ[SHARED_ENV] = zygote_socket
     try:

@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -215,6 +216,7 @@ def test_the_workers_of_a_batch_fork_their_kernels_from_one_shared_zygote(tmp_pa
                                                    "parameters": {"label": str(i)}} for i in range(4)]}
     jobs = jobs_from_spec(spec, reports_dir=tmp_path / "reports")
     engine = LocalEngine(workers=2)
+    started = time.time() - 1
     done_by = engine.after(os.getpid)  # work queued behind the reports (the index's brand comparison)
     summary = run_batch(jobs, engine=engine, index=False, history_url=False)
     assert [r.status for r in summary.results] == ["ok"] * 4
@@ -224,6 +226,12 @@ def test_the_workers_of_a_batch_fork_their_kernels_from_one_shared_zygote(tmp_pa
     assert len(parents) == 1  # two workers, one zygote
     (zygote,) = parents
     assert zygote not in (os.getpid(),) and not Path(f"/proc/{zygote}").exists()  # stopped with the batch
+    # and so is every kernel it forked, the workers' reserve kernels included
+    import psutil
+
+    left = [p.pid for p in psutil.process_iter(["cmdline", "create_time"]) if p.info["create_time"] >= started
+            and "socialkit.zygote" in " ".join(p.info["cmdline"] or []) and "--listen" in (p.info["cmdline"] or [])]
+    assert not left, f"kernels left running after the batch: {left}"
     assert SHARED_ENV not in os.environ
     assert done_by() not in (os.getpid(), zygote)  # a worker did it, once it had no report left
 
