@@ -287,10 +287,11 @@ def _format(table: gt.GT, cid: str, col: Column, values: pd.Series, currency: st
 
 
 def _text_cell(value: Any) -> str:
-    """Text as it should read in a cell: lists joined, nothing cut."""
+    """Text as it should read in a cell: lists joined, nothing cut, escaped (Great Tables puts what a
+    formatter returns into the page as HTML: a name like "R&D <team>" must show as typed)."""
     if isinstance(value, (list, tuple, set)):
-        return ", ".join(map(str, value))
-    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
+        return _html.escape(", ".join(map(str, value)))
+    return "" if value is None or (isinstance(value, float) and value != value) else _html.escape(str(value))
 
 
 def _width(col: Column, values: pd.Series) -> float:

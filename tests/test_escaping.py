@@ -76,6 +76,16 @@ def test_report_title_meta_and_tables_show_names_as_text(hostile_venn):
     assert "centre: &lt;script&gt;alert(1)&lt;/script&gt;" in text
 
 
+def test_kit_tables_show_names_as_text(hostile_venn):
+    from socialkit import present
+
+    shown = present.table(hostile_venn.initiatives[["initiative", "owner", "functions"]]).html()
+    assert live_tags(shown) == []
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", shown, flags=re.S)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in cells and "&lt;img src=x onerror=alert(2)&gt;" in cells
+    assert "&lt;b&gt;Bold&lt;/b&gt; &amp; co" in cells and "<b>" not in shown
+
+
 def test_static_chart_svg_draws_names_as_text(hostile_venn):
     import vl_convert
 

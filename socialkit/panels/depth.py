@@ -43,6 +43,12 @@ def _initial(df: pd.DataFrame | None, keys: list[str]) -> dict:
             for r in df.to_dict("records") if not pd.isna(r["answer"])}
 
 
+def _question(question, group, text) -> str:
+    """A question's line in the panel (the questionnaire's own words, shown as text)."""
+    e = lambda v: html.escape(str(v))  # noqa: E731
+    return f"<b>{e(question)}</b> <i>{e(group)}</i>: {e(text)}"
+
+
 class DepthPanel(widgets.VBox):
     """The questionnaire panel (see the module docstring)."""
 
@@ -69,16 +75,14 @@ class DepthPanel(widgets.VBox):
             for q in self.questions.itertuples(index=False):
                 c = _control(q.scale, start.get((f, q.question)))
                 self.controls[(f, q.question)] = c
-                rows.append(widgets.HBox([widgets.HTML(f"<b>{q.question}</b> <i>{q.level}</i>: {q.text}",
-                                                       layout=_LAYOUT_TEXT), c]))
+                rows.append(widgets.HBox([widgets.HTML(_question(q.question, q.level, q.text), layout=_LAYOUT_TEXT), c]))
             tabs.append(widgets.VBox(rows))
         self.readiness_controls: dict[str, widgets.ValueWidget] = {}
         rrows = []
         for q in self.readiness_questions.itertuples(index=False):
             c = _control(q.scale, start_r.get(q.question))
             self.readiness_controls[q.question] = c
-            rrows.append(widgets.HBox([widgets.HTML(f"<b>{q.question}</b> <i>{q.factor}</i>: {q.text}",
-                                                    layout=_LAYOUT_TEXT), c]))
+            rrows.append(widgets.HBox([widgets.HTML(_question(q.question, q.factor, q.text), layout=_LAYOUT_TEXT), c]))
         self.tabs = widgets.Tab(children=tabs + [widgets.VBox(rrows)])
         for i, f in enumerate(self.functions):
             self.tabs.set_title(i, labels.get(f, f))
