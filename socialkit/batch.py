@@ -35,6 +35,7 @@ import os
 import re
 import time
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
@@ -45,9 +46,9 @@ import multiprocessing as mp
 from multiprocessing import util as mp_util
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
-from . import __version__, config, history, io, paths, tables
+from . import __version__, config, history, io, paths, records, tables
 from .config import sample_brands
-from .index import compared_brands, comparison_sections, write_index
+from .index import comparison_sections, write_index
 from .kernels import WarmKernelPool, shared_zygote
 from .zygote import SHARED_ENV
 from .exceptions import ExportError, KernelDiedError, ManifestError, ParametersError, SocialKitError
@@ -368,9 +369,21 @@ def run_job(job: Job, *, warm: bool = True) -> JobResult:
     result.slow_cells = slow_cells(report.nb if report is not None else None)
     record = {**asdict(result), "notebook": job.notebook, "brand": job.brand,
               "parameters": mask(job.parameters, job.secrets),
+              # the key figures the report recorded (the index compares brands on them)
+              "figures": records.read(report.nb) if report is not None and report.nb is not None else {},
               "finished": datetime.now(timezone.utc).isoformat(timespec="seconds")}
     io.write_text(job.output("json"), json.dumps(record, indent=2, default=str) + "\n")
     return result
+
+
+def index_comparison(jobs: list[Job]) -> list[tuple[str, str]]:
+    """The index page's brand comparison (:func:`socialkit.index.comparison_sections`), its chart drawn
+    by the browser this process keeps running for the reports when there is one."""
+    from .charts import to_svg  # altair: loaded by the process that writes reports anyway
+    from .export import chart_drawer  # nbconvert and the browser: the same
+
+    drawer = chart_drawer(start=False)
+    return comparison_sections(jobs, draw=partial(to_svg, draw_svgs=drawer) if drawer else None)
 
 
 # --------------------------------------------------------------------------- engines
@@ -407,7 +420,7 @@ class Engine:
     def after(self, func: Callable[..., Any], *args: Any) -> Callable[[], Any]:
         """Work for after the reports (picklable ``func(*args)``); returns a function that gives
         its result. Here it is done when asked for, in this process; an engine with workers may
-        give it to the first worker that has no report left to run (see :class:`LocalEngine`)."""
+        give it to a worker once the reports are done (see :class:`LocalEngine`)."""
         return lambda: func(*args)
 
     def close(self) -> None:
@@ -438,9 +451,9 @@ class LocalEngine(Engine):
         self._after: list[tuple[Callable[..., Any], tuple, dict]] = []
 
     def after(self, func, *args):
-        """Queued behind the reports: the first worker with no report left does it while the
-        others finish theirs (at the end of a batch a worker would otherwise wait idle while this
-        process does that work alone). Done here when no worker could do it."""
+        """Given to a worker once every report has finished (a worker has the kit imported and its
+        browser running, where this process would start both for it). Done here when no worker
+        could do it."""
         slot: dict[str, Any] = {}
         self._after.append((func, args, slot))
 
@@ -458,10 +471,15 @@ class LocalEngine(Engine):
                                    initargs=(zygote.socket_path if zygote else None, dict(os.environ)))
         try:
             futures = {pool.submit(run_job, job): job for job in jobs}
-            later = [(pool.submit(func, *args), slot) for func, args, slot in self._after]
-            self._after = []
             for fut in as_completed(futures):
                 yield _result_or_failure(fut, futures[fut])
+            later = []
+            for func, args, slot in self._after:
+                try:
+                    later.append((pool.submit(func, *args), slot))
+                except Exception:
+                    pass  # no worker left to do it (one crashed): done in this process when asked for
+            self._after = []
             for fut, slot in later:
                 try:
                     slot["value"] = fut.result()
@@ -607,9 +625,8 @@ def run_batch(jobs: list[Job], *, engine: Engine | None = None, resume: bool = F
     if url is not None:  # the notebooks read the same history ("what changed") while the batch runs
         os.environ[history.ENV] = url
     engine = engine or LocalEngine()
-    # the index's brand comparison reads the sample files only: a worker with no report left makes it
-    compared = compared_brands(jobs) if index else []
-    comparison = engine.after(comparison_sections, compared) if len(compared) > 1 else None
+    # the index's brand comparison reads the figures the reports recorded: a worker makes it after them
+    comparison = engine.after(index_comparison, jobs) if index and len({j.brand for j in jobs}) > 1 else None
     results: list[JobResult] = []
     todo = []
     for job in jobs:

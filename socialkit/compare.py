@@ -1,66 +1,88 @@
-"""Compare sample brands side by side, for a batch run's index page.
+"""Compare brands side by side, for a batch run's index page, on the key figures their reports
+recorded (:mod:`socialkit.figures`).
 
-Each section is (title, HTML). Charts are inline SVG rendered offline; tables come from
-``DataFrame.to_html`` (which escapes every value).
+The comparison shows what the reports said, with the parameters each report ran with (its period
+among them), and computes nothing again. Each section is (title, HTML); a section appears when at
+least two brands recorded its figures. Charts are inline SVG rendered offline; tables come from
+:func:`socialkit.present.table` (which escapes every value).
 """
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Any, Callable, Mapping
 
 import pandas as pd
 
-from . import config, depth, io, metrics, present, venn
-from .charts import to_svg
-from .charts.venn import quadrant_chart
-from .params import brand_label
+from . import present
+
+#: A brand's label in the comparison: its recorded organisation name, unless that is the name the
+#: kit gives an organisation nobody named.
+UNNAMED = "this organisation"
+_VENN = ("scope", "integration", "measurable_value", "delivered_value", "audience_reach")
+_SHARES = {c: (c.replace("_", " ").capitalize(), "share") for c in _VENN}
 
 
-def _load(brand: str, kind: str) -> pd.DataFrame:
-    defaults = {"channel": "all channels"} if kind == "posts" else None
-    return io.load(config.sample_path(brand, kind), kind, defaults=defaults)
+def labels(figures_by_brand: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
+    """Each brand's label: its recorded organisation name, or the brand when it has none (or shares
+    its name with another brand, then "name (brand)")."""
+    named = {b: str(f.get("organisation") or "") for b, f in figures_by_brand.items()}
+    named = {b: n if n and n != UNNAMED else b for b, n in named.items()}
+    counts = pd.Series(list(named.values())).value_counts()
+    return {b: n if counts[n] == 1 or n == b else f"{n} ({b})" for b, n in named.items()}
 
 
-def scope_value(brands: Sequence[str]) -> pd.DataFrame:
-    """Venn scores of each brand (one row per brand; see :func:`socialkit.venn.compare`)."""
-    return venn.compare({brand_label(b): _load(b, "initiatives") for b in brands})
+def _rows(figures_by_brand: Mapping[str, Mapping[str, Any]], needed: str) -> list[tuple[str, Mapping[str, Any]]]:
+    names = labels(figures_by_brand)
+    return [(names[b], f) for b, f in figures_by_brand.items() if f.get(needed) is not None]
 
 
-def depth_table(brands: Sequence[str]) -> pd.DataFrame:
-    """Overall depth, social media vs social business, and the main limiting factor per brand."""
-    rows = []
-    for b in brands:
-        res = depth.assess(_load(b, "assessment"), _load(b, "readiness"))
-        o = res.overall.iloc[0]
-        limits = depth.limiting_factors(res)
-        rows.append({"brand": brand_label(b), "overall level": o["level"], "doing": o["kind"],
-                     "limiting factor": limits.iloc[0]["limit"] if len(limits) else "none",
-                     "functions capped": int(limits["n_functions"].max()) if len(limits) else 0})
-    return pd.DataFrame(rows)
+def scope_value(figures_by_brand: Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:
+    """Venn scores of each brand that recorded them (columns as :func:`socialkit.venn.compare`:
+    brand, scope, integration, measurable_value, delivered_value, audience_reach, classification)."""
+    rows = [{"brand": label, **{c: f.get(f"venn.{c}") for c in _VENN},
+             "classification": f.get("venn.classification")} for label, f in _rows(figures_by_brand, "venn.scope")]
+    return pd.DataFrame(rows, columns=["brand", *_VENN, "classification"]).astype({c: float for c in _VENN})
 
 
-def measurement_table(brands: Sequence[str]) -> pd.DataFrame:
-    """Measurement maturity per brand: share of the vanity -> business ladder measured on the
-    business side, and the top finding."""
-    rows = []
-    for b in brands:
-        posts = _load(b, "posts")
-        cov = metrics.ladder_coverage(posts)
-        findings = metrics.measurement_findings(posts)
-        rows.append({"brand": brand_label(b), "business coverage": float(cov["business_coverage"].mean()),
-                     "rungs with business metrics": int((cov["business_coverage"] > 0).sum()),
-                     "top finding": findings[0].text if len(findings) else "none"})
-    return pd.DataFrame(rows)
+def depth_table(figures_by_brand: Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:
+    """Overall depth, social media vs social business, and the limit shared by the most functions."""
+    rows = [{"brand": label, "overall level": f.get("depth.overall_level"), "doing": f.get("depth.kind"),
+             "limiting factor": f.get("depth.limit", f.get("depth.limiting_factor")),
+             "functions capped": f.get("depth.functions_capped")}
+            for label, f in _rows(figures_by_brand, "depth.overall_level")]
+    return pd.DataFrame(rows, columns=["brand", "overall level", "doing", "limiting factor", "functions capped"])
 
 
-def brand_comparison(brands: Sequence[str]) -> list[tuple[str, str]]:
-    """Sections comparing ``brands``: scope vs value, depth, measurement maturity."""
-    sv = scope_value(brands)
-    shares = {c: (c.replace("_", " ").capitalize(), "share")
-              for c in ("scope", "integration", "measurable_value", "delivered_value", "audience_reach")}
-    return [
-        ("Scope vs value (Venn model)", to_svg(quadrant_chart(sv)) + present.table(sv, labels=shares).html()),
-        ("How deep: relationship depth and its limits", present.table(depth_table(brands)).html()),
-        ("Measurement maturity: vanity to business metrics",
-         present.table(measurement_table(brands), labels={"business coverage": ("Business coverage", "share")}).html()),
-    ]
+def measurement_table(figures_by_brand: Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:
+    """Measurement maturity per brand: share of the vanity -> business ladder measured on the business
+    side, rungs with a business metric, the top finding, and the period the report covered."""
+    rows = [{"brand": label, "period": f.get("period") or f.get("period_covered") or "all posts",
+             "business coverage": f.get("metrics.business_coverage"),
+             "rungs with business metrics": f.get("metrics.business_rungs"),
+             "top finding": f.get("metrics.top_finding")}
+            for label, f in _rows(figures_by_brand, "metrics.business_coverage")]
+    return pd.DataFrame(rows, columns=["brand", "period", "business coverage", "rungs with business metrics",
+                                       "top finding"])
+
+
+def brand_comparison(figures_by_brand: Mapping[str, Mapping[str, Any]], *,
+                     draw: Callable[[Any], str] | None = None) -> list[tuple[str, str]]:
+    """Sections comparing the brands of ``figures_by_brand`` (brand -> the figures its reports
+    recorded): scope vs value, depth, measurement maturity. ``draw`` turns an Altair chart into SVG
+    (default :func:`socialkit.charts.to_svg`)."""
+    sections = []
+    sv = scope_value(figures_by_brand)
+    if len(sv) > 1:
+        from .charts import to_svg  # altair loads only when there is a chart to draw
+        from .charts.venn import quadrant_chart  # the same
+
+        sections.append(("Scope vs value (Venn model)",
+                         (draw or to_svg)(quadrant_chart(sv)) + present.table(sv, labels=_SHARES).html()))
+    dt = depth_table(figures_by_brand)
+    if len(dt) > 1:
+        sections.append(("How deep: relationship depth and its limits", present.table(dt).html()))
+    mt = measurement_table(figures_by_brand)
+    if len(mt) > 1:
+        sections.append(("Measurement maturity: vanity to business metrics",
+                         present.table(mt, labels={"business coverage": ("Business coverage", "share")}).html()))
+    return sections

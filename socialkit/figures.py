@@ -14,6 +14,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
+from . import depth as depth_module
 from . import metrics as metrics_module
 
 #: Figures a reader compares between runs, with how each is shown (share, number, text) and whether
@@ -64,14 +65,19 @@ def venn(result) -> dict[str, Any]:
 
 
 def depth(result) -> dict[str, Any]:
-    """The overall level, social media or social business, and the factor that limits most functions."""
+    """The overall level, social media or social business, the factor that limits most functions, and
+    the limit shared by the most functions (sentence) with how many functions it caps."""
     o = result.overall.iloc[0]
     f = result.functions
     limited = f[f["limiting_factor"] != ""]
     top = limited["limiting_label"].value_counts() if len(limited) else pd.Series(dtype=int)
+    caps = depth_module.limiting_factors(result)
     return {"depth.overall_level": str(o["level"]), "depth.kind": str(o["kind"]),
             "depth.social_business_share": _num(o["share_social_business"]),
-            "depth.limiting_factor": str(top.index[0]) if len(top) else "none"}
+            "depth.limiting_factor": str(top.index[0]) if len(top) else "none",
+            # the cap shared by the most functions, as a sentence, and how many functions it caps
+            "depth.limit": str(caps.iloc[0]["limit"]) if len(caps) else "none",
+            "depth.functions_capped": int(caps["n_functions"].max()) if len(caps) else 0}
 
 
 def practices(result) -> dict[str, Any]:
@@ -93,10 +99,14 @@ def segments(model, profile) -> dict[str, Any]:
 
 
 def measurement(posts: pd.DataFrame, *, status: pd.DataFrame | None = None) -> dict[str, Any]:
-    """Business coverage of the ladder, the main rates over all posts, and objectives met / behind."""
+    """Business coverage of the ladder (mean share, and how many rungs have a business metric), the
+    measurement's first finding, the main rates over all posts, and objectives met / behind."""
     cov = metrics_module.ladder_coverage(posts)
+    findings = metrics_module.measurement_findings(posts)
     out: dict[str, Any] = {"metrics.posts": int(len(posts)),
-                           "metrics.business_coverage": _num(cov["business_coverage"].mean()) if len(cov) else None}
+                           "metrics.business_coverage": _num(cov["business_coverage"].mean()) if len(cov) else None,
+                           "metrics.business_rungs": int((cov["business_coverage"] > 0).sum()),
+                           "metrics.top_finding": findings[0].text if len(findings) else "none"}
     overall = metrics_module.rates(posts, by="all")
     for r in overall.itertuples(index=False):
         out[f"metrics.rate.{r.rate}"] = _num(r.value)

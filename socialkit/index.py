@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from . import files, history, periods, records
+from .colours import BAD, GOOD, MUTED
 from .figures import SHOWN
-from .config import sample_brands
 
 _CSS = """
 body{font-family:DejaVu Sans,Helvetica,Arial,sans-serif;margin:2em auto;max-width:1100px;color:#222}
@@ -37,22 +37,42 @@ def _records(run_dir: Path, jobs: Iterable) -> list[dict]:
     return rows
 
 
-def comparison_sections(brands: list[str]) -> list[tuple[str, str]]:
-    """(title, html) sections comparing sample brands; each analysis contributes what it can."""
-    from .compare import brand_comparison  # runs every analysis: loaded only when brands are compared
+def brand_figures(jobs: Iterable) -> dict[str, dict[str, Any]]:
+    """The key figures each brand's reports of the run recorded (brand -> figures; a brand without
+    any is left out), read from the reports' ``.json`` records, else from their executed notebooks.
+    Where two reports of a brand recorded the same figure, the report of the lower-numbered
+    notebook wins (notebook 01's Venn scores over the stakeholder report's)."""
+    found: dict[str, dict[str, Any]] = {}
+    for job in sorted(jobs, key=lambda j: j.name, reverse=True):
+        try:
+            rec = json.loads(job.output("json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if rec.get("status") != "ok":
+            continue
+        figures = rec.get("figures")
+        if figures is None:  # a record written before records carried figures
+            try:
+                figures = records.read(json.loads(job.output("ipynb").read_text(encoding="utf-8")))
+            except (OSError, ValueError):
+                continue
+        if figures:
+            found.setdefault(job.brand, {}).update(figures)
+    return {b: found[b] for b in sorted(found)}
+
+
+def comparison_sections(jobs: Iterable, *, draw=None) -> list[tuple[str, str]]:
+    """(title, html) sections comparing the run's brands on the figures their reports recorded
+    (:func:`socialkit.compare.brand_comparison`; ``draw`` turns a chart into SVG)."""
+    figures = brand_figures(jobs)
+    if len(figures) < 2:
+        return []
+    from .compare import brand_comparison  # loads pandas: only when brands are compared
 
     try:
-        return brand_comparison(brands)
+        return brand_comparison(figures, draw=draw)
     except Exception as exc:  # the reports are done: a comparison problem must not lose the index
         return [("Brand comparison", f"<p>The comparison could not be drawn: {html.escape(f'{type(exc).__name__}: {exc}')}</p>")]
-
-
-def compared_brands(jobs: Iterable) -> list[str]:
-    """The brands the index compares: sample brands of the run whose reports read the sample files
-    (a job with its own ``*_path`` files would otherwise be compared on data it did not use)."""
-    jobs = list(jobs)
-    own_files = {j.brand for j in jobs if any(k.endswith("_path") and v for k, v in j.parameters.items())}
-    return sorted(({j.brand for j in jobs} & set(sample_brands())) - own_files)
 
 
 def write_index(run_dir: str | os.PathLike, jobs: list, *, history_url: str | None = None,
@@ -60,8 +80,8 @@ def write_index(run_dir: str | os.PathLike, jobs: list, *, history_url: str | No
                 comparison: list[tuple[str, str]] | None = None) -> Path:
     """Write ``run_dir/index.html`` linking every report of the run, with what changed since the
     previous run and trends across runs (from the history at ``history_url``, where ``stored`` says
-    how this run was stored), and a comparison of the brands of :func:`compared_brands`
-    (``comparison``: its sections made already by :func:`comparison_sections`, else made here)."""
+    how this run was stored), and a comparison of the run's brands on the figures their reports
+    recorded (``comparison``: its sections made already by :func:`comparison_sections`, else made here)."""
     run_dir = Path(run_dir)
     rows = _records(run_dir, jobs)
     e = html.escape
@@ -80,9 +100,8 @@ def write_index(run_dir: str | os.PathLike, jobs: list, *, history_url: str | No
     body.append("</table>")
     if history_url is not None:
         body += history_sections(jobs, rows, history_url, stored)
-    brands = compared_brands(jobs)
-    if comparison is None and len(brands) > 1:
-        comparison = comparison_sections(brands)
+    if comparison is None:
+        comparison = comparison_sections(jobs)
     for title, section in comparison or []:
         body.append(f"<h2>{e(title)}</h2>{section}")
     page = (f"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>socialkit: {e(run_dir.name)}</title>"
@@ -91,8 +110,6 @@ def write_index(run_dir: str | os.PathLike, jobs: list, *, history_url: str | No
 
 
 def _css() -> str:
-    from .charts import BAD, GOOD, MUTED  # the house colours (charts load altair: only when a page is written)
-
     return _CSS.replace("@good@", GOOD).replace("@bad@", BAD).replace("@muted@", MUTED)
 
 
@@ -177,10 +194,6 @@ TRENDS = (("scope_value", ("venn.scope", "venn.measurable_value", "venn.delivere
 def _trend_sections(h: history.History, brands: list[str], length: str | None) -> list[str]:
     import pandas as pd  # tables for the charts: loaded only when a history is drawn
 
-    # the charts load altair and vl-convert: only when there is a history to draw
-    from .charts import to_svg
-    from .charts.history import coverage_trend, scope_value_trend
-
     parts = []
     for kind, names, first_only in TRENDS:
         frames = []
@@ -194,6 +207,10 @@ def _trend_sections(h: history.History, brands: list[str], length: str | None) -
         data = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
         if data.empty or data.groupby("brand")["run"].nunique().max() < 2:
             continue
+        # the charts load altair and vl-convert: only when a brand has runs to draw
+        from .charts import to_svg
+        from .charts.history import coverage_trend, scope_value_trend
+
         chart = scope_value_trend(data) if kind == "scope_value" else coverage_trend(data)
         parts.append(to_svg(chart))
     if not parts:

@@ -187,21 +187,44 @@ def test_resume_hash_follows_the_editable_tables(tmp_path, monkeypatch):
     assert batch.job_hash(job) != before
 
 
-def test_index_compares_only_brands_that_used_sample_files(tmp_path, monkeypatch):
-    from socialkit import index
+def test_index_compares_the_brands_on_the_figures_their_reports_recorded(tmp_path):
+    import nbformat
+
+    from socialkit import index, records
     from socialkit.batch import Job
 
-    seen = []
-    monkeypatch.setattr(index, "comparison_sections", lambda brands: seen.append(list(brands)) or [])
-    jobs = [Job(DEMO, b, {"brand": b}, str(tmp_path / b)) for b in ("summit_outfitters", "northbridge_advisory")]
-    jobs.append(Job(DEMO, "evergreen_memorials", {"brand": "evergreen_memorials", "data_path": "own.csv"},
-                    str(tmp_path / "evergreen_memorials")))
-    index.write_index(tmp_path, jobs)
-    assert seen == [["northbridge_advisory", "summit_outfitters"]]
+    def report(brand, name, status, figures, *, in_record=True):
+        job = Job(str(ROOT / "notebooks" / f"{name}.ipynb"), brand, {"brand": brand}, str(tmp_path / brand))
+        job.output("json").parent.mkdir(parents=True, exist_ok=True)
+        rec = {"status": status, "outputs": [], **({"figures": figures} if in_record else {})}
+        job.output("json").write_text(json.dumps(rec))
+        if not in_record:  # a record from before records carried figures: they are read from the notebook
+            scraps = [nbformat.v4.new_output("display_data", data={records.MIME: {"name": k, "data": v}})
+                      for k, v in figures.items()]
+            nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("", outputs=scraps)]),
+                           job.output("ipynb"))
+        return job
+
+    venn = lambda scope, org: {"organisation": org, "venn.scope": scope, "venn.measurable_value": 0.5,  # noqa: E731
+                               "venn.integration": 0.2, "venn.classification": "coordinated"}
+    jobs = [report("acme", "01_social_business_venn", "ok", venn(0.25, "Acme")),
+            report("acme", "05_stakeholder_report", "ok", venn(0.9, "Acme")),  # 01's figures win
+            report("own_files", "01_social_business_venn", "ok", venn(0.6, "Globex"), in_record=False),
+            report("broken", "01_social_business_venn", "failed", venn(0.1, "Broken"))]
+    figures = index.brand_figures(jobs)
+    assert sorted(figures) == ["acme", "own_files"]  # a failed report's figures are not compared
+    assert figures["acme"]["venn.scope"] == 0.25 and figures["own_files"]["venn.scope"] == 0.6
+    page = index.write_index(tmp_path, jobs).read_text()
+    section = page[page.index("Scope vs value (Venn model)"):]
+    assert "Acme" in section and "Globex" in section and "Broken" not in section
+    assert "25%" in section and "60%" in section
+    assert "How deep" not in page  # nobody recorded depth figures: no depth section
+    assert index.comparison_sections(jobs[:2]) == []  # one brand: nothing to compare
 
 
 @pytest.mark.notebook
 def test_the_workers_of_a_batch_fork_their_kernels_from_one_shared_zygote(tmp_path):
+    import glob
     import nbformat
     import os
 
@@ -217,7 +240,8 @@ def test_the_workers_of_a_batch_fork_their_kernels_from_one_shared_zygote(tmp_pa
     jobs = jobs_from_spec(spec, reports_dir=tmp_path / "reports")
     engine = LocalEngine(workers=2)
     started = time.time() - 1
-    done_by = engine.after(os.getpid)  # work queued behind the reports (the index's brand comparison)
+    done_by = engine.after(os.getpid)  # work for after the reports (the index's brand comparison)
+    records_seen = engine.after(glob.glob, str(tmp_path / "reports" / "z" / "*" / "*.json"))
     summary = run_batch(jobs, engine=engine, index=False, history_url=False)
     assert [r.status for r in summary.results] == ["ok"] * 4
     parents = set()
@@ -233,7 +257,8 @@ def test_the_workers_of_a_batch_fork_their_kernels_from_one_shared_zygote(tmp_pa
             and "socialkit.zygote" in " ".join(p.info["cmdline"] or []) and "--listen" in (p.info["cmdline"] or [])]
     assert not left, f"kernels left running after the batch: {left}"
     assert SHARED_ENV not in os.environ
-    assert done_by() not in (os.getpid(), zygote)  # a worker did it, once it had no report left
+    assert done_by() not in (os.getpid(), zygote)  # a worker did it
+    assert len(records_seen()) == 4  # once every report had finished
 
 
 def test_work_after_the_reports_is_done_in_this_process_by_engines_without_workers():

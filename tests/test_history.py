@@ -439,7 +439,7 @@ def test_index_shows_each_figure_against_the_previous_run_with_arrows_colours_an
 
     reports = tmp_path / "reports"
     url = str(reports / "history.duckdb")
-    brands = ("acme <b>&co", "globex")  # not sample brands: no brand comparison; names escaped
+    brands = ("acme <b>&co", "globex")  # names escaped, in what changed and in the brand comparison
     q3 = {"acme <b>&co": venn_figures(0.5, 0.4, 0.2, "coordinated", period="2025-Q3", **{"metrics.business_coverage": 0.3}),
           "globex": venn_figures(0.3, 0.5, 0.1, "social media desk", period="2025-Q3", **{"metrics.business_coverage": 0.6})}
     q4 = {"acme <b>&co": venn_figures(0.7, 0.3, 0.2, "social business", period="2025-Q4", **{"metrics.business_coverage": 0.45}),
@@ -461,8 +461,11 @@ def test_index_shows_each_figure_against_the_previous_run_with_arrows_colours_an
     assert '<td class="num">40%</td><td class="num">30%</td><td class="bad">\u25bc down -10.0 pp</td>' in acme
     assert "coordinated -&gt; social business" in acme
     assert '<td class="neutral">= no change</td>' in section[section.index("globex"):]
-    trends = page[page.index("Trends across runs"):]
+    trends = page[page.index("Trends across runs"):page.index("Scope vs value (Venn model)")]
     assert trends.count("<svg") == 2 and "Venn scope" in trends and "Business coverage" in trends
+    compared = page[page.index("Scope vs value (Venn model)"):]  # both recorded "Summit Outfitters"
+    assert "Summit Outfitters (acme &lt;b&gt;&amp;co)" in compared and "Summit Outfitters (globex)" in compared
+    assert "Measurement maturity" in compared and "2025-Q4" in compared
 
 
 def test_index_of_a_first_run_says_there_is_nothing_to_compare_and_a_broken_history_is_shown(tmp_path):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from socialkit import compare, config, io, params
+from socialkit import compare, config, figures, io, params
 from socialkit.summary import AREAS, executive_summary
 
 
@@ -59,12 +59,40 @@ def test_partial_inputs_become_notes_not_errors():
     assert "Objectives were given without posts" in objectives_only.notes
 
 
-def test_brand_comparison_sections_are_escaped_tables_and_svg():
-    sections = dict(compare.brand_comparison(["summit_outfitters", "evergreen_memorials"]))
+def _figures(brand, **extra):
+    """The figures a stakeholder report of ``brand`` records (notebook 05: sk.figures.summary)."""
+    inputs = {k: v for k, v in _inputs(brand).items() if k in ("initiatives", "assessment", "readiness", "objectives")}
+    posts = _inputs(brand)["posts"]
+    return {"organisation": params.brand_label(brand),
+            **figures.summary(executive_summary(posts=posts, **inputs), posts=posts), **extra}
+
+
+def test_brand_comparison_shows_the_recorded_figures_as_escaped_tables_and_svg():
+    got = {b: _figures(b, period="2025-Q4") for b in ("summit_outfitters", "evergreen_memorials")}
+    got["acme"] = {"organisation": "<b>Acme</b> & Co", "venn.scope": 0.25, "venn.measurable_value": 0.5,
+                   "venn.integration": 0.1, "venn.classification": "tactical"}  # reports 01 only
+    sections = dict(compare.brand_comparison(got))
     quadrant = sections["Scope vs value (Venn model)"]
-    assert quadrant.startswith("<svg") and "Summit Outfitters" in quadrant
-    assert "business model caps you at transparent" in sections["How deep: relationship depth and its limits"]
-    assert "<table" in sections["Measurement maturity: vanity to business metrics"]
+    assert quadrant.startswith("<svg") and "Summit Outfitters" in quadrant and "&lt;b&gt;Acme" in quadrant
+    sv = compare.scope_value(got).set_index("brand")
+    assert sv.loc["Summit Outfitters", "scope"] == got["summit_outfitters"]["venn.scope"]
+    assert sv.loc["<b>Acme</b> & Co", "scope"] == 0.25
+    depth = sections["How deep: relationship depth and its limits"]
+    assert "business model caps you at transparent" in depth and "Acme" not in depth  # no depth recorded
+    assert got["evergreen_memorials"]["depth.limit"] == "business model caps you at transparent"
+    measured = sections["Measurement maturity: vanity to business metrics"]
+    assert "<table" in measured and "2025-Q4" in measured and "<b>" not in measured
+    rows = compare.measurement_table(got).set_index("brand")
+    assert rows.loc["Evergreen Memorials", "top finding"] == got["evergreen_memorials"]["metrics.top_finding"]
+    assert rows.loc["Summit Outfitters", "rungs with business metrics"] == got["summit_outfitters"]["metrics.business_rungs"]
+    # one brand with a section's figures is no comparison: the section is left out
+    assert [t for t, _ in compare.brand_comparison({"a": got["acme"], "b": {"depth.overall_level": "findable"}})] == []
+
+
+def test_brands_are_labelled_by_their_recorded_organisation_name():
+    names = compare.labels({"a": {"organisation": "Acme"}, "b": {"organisation": "Acme"}, "c": {},
+                            "d": {"organisation": compare.UNNAMED}, "e": {"organisation": "Globex"}})
+    assert names == {"a": "Acme (a)", "b": "Acme (b)", "c": "c", "d": "d", "e": "Globex"}
 
 
 @pytest.mark.notebook

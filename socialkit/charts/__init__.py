@@ -3,8 +3,8 @@
 Chart functions live in ``socialkit.charts.<concept>`` (``venn``, ``depth``, ``ladder``,
 ``segments``, ``metrics``, ``history`` for key figures across runs): each takes the result
 objects or tidy tables of its domain module and returns an ``alt.Chart``; none displays, saves
-or changes global state. Colours come from the theme constants below, never from hex codes in the
-domain code.
+or changes global state. Colours come from the house colours (:mod:`socialkit.colours`, re-exported here), never from hex
+codes in the domain code.
 
 How a chart is rendered is chosen once per context with :func:`use_rendering`:
 
@@ -27,17 +27,12 @@ import altair as alt
 import pandas as pd
 from altair.vegalite.v6.display import png_renderer, svg_renderer
 
+# the house colours, kept in a module without Altair (pages without charts use them too)
+from ..colours import (BAD, BLACK, BLUE, BLUES, CAUTION, FAINT, GOOD, GREEN, GRID, INK, MUTED, NEUTRAL,  # noqa: F401
+                       ORANGE, PALETTE, PURPLE, RULE, SKY, VERMILION, YELLOW)
 from ..exceptions import ParameterError
 
 THEME = "socialkit"
-#: Colour-blind-safe categorical palette (Okabe-Ito, reordered).
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
-BLUE, ORANGE, GREEN, VERMILION, PURPLE, SKY, YELLOW, BLACK = PALETTE
-#: Meaningful colours: good / caution / bad / neutral, text and rules.
-GOOD, CAUTION, BAD, NEUTRAL = GREEN, ORANGE, VERMILION, "#BBBBBB"
-INK, MUTED, FAINT, RULE, GRID = "#222222", "#555555", "#eeeeee", "#888888", "#e8e8e8"
-#: Light to dark blues for ordered stages (e.g. a ladder).
-BLUES = ["#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5"]
 #: Background bands of a bullet chart: behind, close, met (light grey, grey, light green).
 BULLET_BANDS = [FAINT, "#dddddd", "#cfe8dc"]
 #: Diverging scheme for indices around 100; sequential scheme for counts and scores.
@@ -159,12 +154,20 @@ def use_rendering(mode: str = "static") -> str:
     return alt.renderers.active
 
 
-def to_svg(chart: alt.TopLevelMixin) -> str:
-    """Render a chart to an SVG string offline (vl-convert), e.g. for an HTML index page."""
-    import vl_convert as vlc  # starts a JavaScript runtime: only when a chart is actually rendered
-
+def to_svg(chart: alt.TopLevelMixin, *, draw_svgs: Callable[[list[dict]], list[str | None]] | None = None) -> str:
+    """Render a chart to an SVG string offline, e.g. for an HTML index page: by ``draw_svgs`` when
+    given and it can (a running browser, see :func:`socialkit.export.chart_drawer`), else by vl-convert."""
     with alt.theme.enable(THEME):
         spec = chart.to_dict()
+    if draw_svgs is not None:
+        try:
+            svg = draw_svgs([spec])[0]
+        except Exception:
+            svg = None  # the browser failed: vl-convert draws it
+        if isinstance(svg, str):
+            return svg
+    import vl_convert as vlc  # starts a JavaScript runtime: only when a chart is actually rendered
+
     return vlc.vegalite_to_svg(spec)
 
 
