@@ -191,13 +191,16 @@ def _read_notebook(path: Path) -> dict:
 
 def report_record(notebook: str | os.PathLike, parameters: Mapping[str, Any], *, brand: str, status: str,
                   executed: str | os.PathLike | None = None, secrets: Iterable[str] = (), error: str = "",
-                  started: Any = None, finished: Any = None) -> ReportRecord:
-    """A report as the history stores it: the figures its executed notebook recorded, its
-    parameters (``secrets`` masked) and the checksums of the input files it read."""
+                  started: Any = None, finished: Any = None, figures: Mapping[str, Any] | None = None) -> ReportRecord:
+    """A report as the history stores it: the figures its executed notebook recorded (``figures``
+    when the caller has them already, as a batch report's record does), its parameters (``secrets``
+    masked) and the checksums of the input files it read."""
     from ..report import inputs_used  # the report pipeline (nbconvert, kernels) loads only when storing
 
-    nb = _read_notebook(Path(executed)) if executed else {}
-    figures = records.read(nb) if nb else {}
+    if figures is None:
+        nb = _read_notebook(Path(executed)) if executed else {}
+        figures = records.read(nb) if nb else {}
+    figures = dict(figures)
     try:
         inputs = inputs_used(notebook, parameters)
     except (SocialKitError, OSError):  # a file gone since the run: stored without its checksum
@@ -249,23 +252,31 @@ def store_batch(jobs: list, results: list, *, run_name: str, run_dir: str | os.P
         res = by_label.get(job.label)
         if res is None or res.status not in ("ok", "failed"):
             continue
-        finished = _job_finished(job)
+        record = _job_record(job)
+        finished = _when(record.get("finished"))
         begun = finished - timedelta(seconds=float(res.seconds or 0)) if finished else None
         reports.append(report_record(job.notebook, job.parameters, brand=job.brand, status=res.status,
                                      executed=job.output("ipynb"), secrets=job.secrets, error=res.error,
-                                     started=begun, finished=finished))
+                                     started=begun, finished=finished, figures=record.get("figures")))
     if not reports:
         return Stored(shown(resolve(url, reports_dir=Path(run_dir).parent)))
     return store(run_name, reports, url=url, reports_dir=Path(run_dir).parent, command="batch",
                  run_dir=str(run_dir), started=started)
 
 
-def _job_finished(job) -> datetime | None:
-    record = Path(job.output("json"))
+def _job_record(job) -> dict:
+    """The report's ``.json`` record (when it finished, the figures it recorded...), {} if unreadable."""
     try:
-        text = json.loads(record.read_text(encoding="utf-8")).get("finished")
-        return datetime.fromisoformat(text) if text else None
+        record = json.loads(Path(job.output("json")).read_text(encoding="utf-8"))
     except (OSError, ValueError):
+        return {}
+    return record if isinstance(record, dict) else {}
+
+
+def _when(text: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text) if text else None
+    except (TypeError, ValueError):
         return None
 
 
