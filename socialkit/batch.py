@@ -53,6 +53,7 @@ from .kernels import WarmKernelPool, shared_zygote
 from .zygote import SHARED_ENV
 from .exceptions import ExportError, KernelDiedError, ManifestError, ParametersError, SocialKitError
 from .execute import prepare
+from .export import prints_in_browser, warm_browser
 from .report import run_report
 from .params import find_notebook, notebook_parameters, parse_value
 from .secrets import mask
@@ -468,7 +469,8 @@ class LocalEngine(Engine):
         zygote = shared_zygote()
         pool = ProcessPoolExecutor(max_workers=min(self.workers, len(jobs)), mp_context=_worker_context(),
                                    initializer=_worker_init,
-                                   initargs=(zygote.socket_path if zygote else None, dict(os.environ)))
+                                   initargs=(zygote.socket_path if zygote else None, dict(os.environ),
+                                             browser_wanted(jobs)))
         try:
             futures = {pool.submit(run_job, job): job for job in jobs}
             for fut in as_completed(futures):
@@ -491,8 +493,8 @@ class LocalEngine(Engine):
                 zygote.close()
 
 
-#: What a batch worker imports, imported once by the process the workers are forked from.
-WORKER_PRELOAD = ["socialkit.batch", "playwright.sync_api"]
+#: Imported once by the process the workers are forked from: what a worker needs (:mod:`socialkit.worker`).
+WORKER_PRELOAD = ["socialkit.worker"]
 
 
 def _worker_context():
@@ -505,11 +507,18 @@ def _worker_context():
     return ctx
 
 
-def _worker_init(zygote_socket: str | None = None, environ: Mapping[str, str] | None = None) -> None:
+def browser_wanted(jobs: Iterable[Job]) -> bool:
+    """Whether a batch's workers start their Chromium while they wait for their first kernel: when a
+    report prints its PDF with it (its charts are then drawn in it too)."""
+    return any("pdf" in job.export and prints_in_browser(job.pdf_engine) for job in jobs)
+
+
+def _worker_init(zygote_socket: str | None = None, environ: Mapping[str, str] | None = None,
+                 browser: bool = False) -> None:
     """Give a worker the batch's environment (a worker forked from the fork server would otherwise have
     the server's, as it was when the server started; multiprocessing gives it the batch's working
     folder), then start its first warm kernel, forked from the batch's shared zygote when there is one
-    (its socket)."""
+    (its socket), and with ``browser`` the Chromium that will draw and print its reports."""
     if environ is not None:
         os.environ.clear()
         os.environ.update(environ)
@@ -520,6 +529,8 @@ def _worker_init(zygote_socket: str | None = None, environ: Mapping[str, str] | 
         os.environ[SHARED_ENV] = zygote_socket
     try:
         _warm_pool().prime()
+        if browser:
+            warm_browser()
     except Exception:
         pass
 

@@ -113,6 +113,19 @@ class Printer:
                                failed="PDF engine 'chromium' failed to print the report",
                                fix="try again (the browser is restarted), or use engine='weasyprint'")
 
+    def warm(self, *, timeout: float = 120) -> None:
+        """Start the browser and open its drawing and printing pages in the background, now, for a
+        process that will draw and print reports soon (a batch worker waiting for its first kernel).
+        A failure is left for the first real call to report."""
+        def warm_up(timeout: float) -> None:  # runs in the printer's thread
+            try:
+                self._drawing_page(timeout)
+                self._printing_page(timeout)
+            except Exception:
+                self._stop()
+
+        self._thread.submit(warm_up, timeout)
+
     def _in_thread(self, work, *args: Any, timeout: float, late: str, failed: str, fix: str = "") -> Any:
         """``work(*args, timeout)`` in the printer's thread. A browser that does not answer within the
         time limit is stopped (``late`` says so) and one that fails is restarted on the next call

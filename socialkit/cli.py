@@ -233,10 +233,13 @@ def batch(manifest: Path = typer.Argument(..., help="YAML manifest or CSV of par
                                        "(kernel, execute, HTML, write, PDF) and the slowest cells.")) -> None:
     """Run many reports in parallel, export them, store their key figures in the run history, and
     write an index page (with what changed since the previous run)."""
+    if engine == "local" and not scheduler:  # the kernels' zygote imports while this command imports the rest
+        from .kernels import prestart_shared_zygote  # light: the batch code below is not
+
+        prestart_shared_zygote()
     # imported when the command runs: `socialkit --help` stays fast
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    # imported when the command runs: `socialkit --help` stays fast
     from .batch import load_manifest, make_engine, run_batch
 
     jobs = load_manifest(manifest, reports_dir=reports_dir, run=run_name)

@@ -600,6 +600,14 @@ def chart_drawer(*, start: bool = True) -> Callable[[list[dict]], list[str | Non
     return printer.svgs if printer is not None and (start or printer.running) else None
 
 
+def warm_browser() -> None:
+    """Start this process's Chromium printer in the background (see :meth:`socialkit.browser.Printer.warm`),
+    when there is one and charts are drawn in it."""
+    printer = _browser_printer()
+    if printer is not None and os.environ.get("SOCIALKIT_CHARTS", "").lower() != "vl-convert":
+        printer.warm()
+
+
 def prints_in_browser(engine: str) -> bool:
     """Whether PDFs from ``engine`` are printed by the Chromium this process keeps running."""
     return engine in ("auto", "chromium") and _browser_printer() is not None

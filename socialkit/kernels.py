@@ -61,11 +61,28 @@ def _zygote():
         return _ZYGOTE
 
 
+_PRESTARTED: Zygote | None = None
+
+
+def prestart_shared_zygote() -> None:
+    """Start the zygote the next :func:`shared_zygote` call will hand out, now: a command that will
+    run a batch calls this first, so the zygote's imports run while the command imports and checks
+    the rest (it is stopped at exit if no batch takes it)."""
+    global _PRESTARTED
+    if _can_fork() and _PRESTARTED is None:
+        _PRESTARTED = Zygote(shared=True)
+        atexit.register(_PRESTARTED.close)
+
+
 def shared_zygote() -> Zygote | None:
     """A zygote other processes can fork kernels from (its socket: ``.socket_path``; give it to them
     as ``SOCIALKIT_ZYGOTE``), or None where kernels are not forked. The caller closes it."""
+    global _PRESTARTED
     if not _can_fork():
         return None
+    zygote, _PRESTARTED = _PRESTARTED, None
+    if zygote is not None and zygote.alive():
+        return zygote
     return Zygote(shared=True)
 
 
@@ -82,11 +99,12 @@ def start_kernel(*, preimport: bool = False, cwd: str | None = None, timeout: fl
     asynchronous, as nbclient expects: with a blocking client nbclient cannot notice that a kernel
     died while it waits for output."""
     if preimport and _can_fork():
-        try:
-            return _start(_ForkedManager(_zygote(), kernel_name=KERNEL_NAME), preimport=False, cwd=cwd,
-                          timeout=timeout)
-        except Exception:
-            pass  # fall back to a kernel that imports everything itself
+        for _ in range(2):  # a forked kernel that could not start (a port taken meanwhile...) is forked again once
+            try:
+                return _start(_ForkedManager(_zygote(), kernel_name=KERNEL_NAME), preimport=False, cwd=cwd,
+                              timeout=timeout)
+            except Exception:
+                pass  # then fall back to a kernel that imports everything itself
     return _start(_Manager(kernel_name=KERNEL_NAME), preimport=preimport, cwd=cwd, timeout=timeout)
 
 

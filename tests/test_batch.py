@@ -294,3 +294,15 @@ def test_workers_run_in_the_batch_folder_with_its_environment_batch_after_batch(
         assert [r.status for r in summary.results] == ["ok"]
         assert pid() != os.getpid()  # asked of a worker
         assert (cwd(), probe()) == (str(here), f"batch {n}")
+
+
+def test_the_process_workers_fork_from_has_what_they_need_before_their_first_report():
+    code = ("import sys, socialkit.worker as w; from socialkit import tables; "
+            "print(all(m in sys.modules for m in ('great_tables', 'nbconvert', 'altair', 'playwright.sync_api', "
+            "'pandera.typing.dask', 'socialkit.compare')), sorted({k[0] for k in tables._CACHE}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "True ['labels', 'venn_thresholds']"  # imported, and the tables read
+    from socialkit.batch import WORKER_PRELOAD
+
+    assert WORKER_PRELOAD == ["socialkit.worker"]

@@ -77,5 +77,5 @@ def test_cpu_seconds_are_counted_for_the_command_and_what_it_starts_by_kind():
                     False) == "kernels"
     assert cpu.kind("python -m socialkit.zygote", "socialkit batch demo.yml", False) == "kernel zygote"
     assert cpu.kind("python -c from multiprocessing.spawn import spawn_main", "", False) == "batch workers"
-    forked = "python -c from multiprocessing.forkserver import main; main(7, 8, ['socialkit.batch', 'playwright.sync_api'])"
+    forked = "python -c from multiprocessing.forkserver import main; main(7, 8, ['socialkit.worker'])"
     assert cpu.kind(forked, forked, False) == "batch workers"  # the fork server names its preload

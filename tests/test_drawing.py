@@ -134,3 +134,46 @@ def test_the_browser_is_started_for_drawing_only_where_it_prints_pdfs(monkeypatc
     assert export.chart_drawer(start=False) == fake.svgs  # running already: it draws
     assert export.prints_in_browser("auto") and export.prints_in_browser("chromium")
     assert not export.prints_in_browser("weasyprint")
+
+
+@needs_chromium
+def test_a_warmed_printer_has_its_browser_and_pages_ready_before_the_first_chart():
+    printer = browser.Printer(CHROMIUM)
+    try:
+        printer.warm()  # returns at once; the browser starts in the printer's thread
+        printer._thread.submit(lambda: None).result(timeout=120)  # the warm-up ran before this
+        assert printer.running and printer._drawing is not None and printer._printing is not None
+        svg, _ = printer.svgs(_specs())
+        assert svg.startswith("<svg") and "Value by initiative" in _texts(svg)
+    finally:
+        printer.close()
+
+
+def test_a_printer_that_cannot_start_says_so_on_its_first_real_call_not_while_warming(tmp_path):
+    missing = str(tmp_path / "no-chromium")
+    printer = browser.Printer(missing)
+    try:
+        printer.warm()
+        printer._thread.submit(lambda: None).result(timeout=120)
+        assert not printer.running
+        with pytest.raises(export.EngineUnavailableError, match="could not start"):
+            printer.pdf("<html><body>x</body></html>", timeout=30)
+    finally:
+        printer.close()
+
+
+def test_batch_workers_warm_the_browser_only_when_they_print_pdfs_with_it(monkeypatch, tmp_path):
+    from socialkit import batch
+
+    monkeypatch.setattr(browser, "available", lambda: True)
+    monkeypatch.setattr(export, "chromium_executable", lambda: "/usr/bin/chromium")
+
+    def jobs(export_, engine):
+        return batch.jobs_from_spec({"run": "w", "export": export_, "pdf_engine": engine, "notebooks": ["01_social_business_venn"],
+                                     "brands": ["summit_outfitters"]}, reports_dir=tmp_path)
+
+    assert batch.browser_wanted(jobs(["html", "pdf"], "chromium")) and batch.browser_wanted(jobs(["pdf"], "auto"))
+    assert not batch.browser_wanted(jobs(["html"], "chromium"))  # no PDF: vl-convert draws, no browser
+    assert not batch.browser_wanted(jobs(["html", "pdf"], "weasyprint"))
+    monkeypatch.setattr(browser, "available", lambda: False)  # no Playwright: nothing to warm
+    assert not batch.browser_wanted(jobs(["html", "pdf"], "chromium"))

@@ -145,3 +145,37 @@ def test_a_notebook_run_in_a_given_kernel_leaves_no_socket_or_thread_behind(tmp_
         assert run.nb.cells[1].outputs[0]["text"] == "1\n"
     assert open_sockets() == sockets
     assert heartbeats() == threads
+
+
+def test_a_prestarted_zygote_is_the_one_the_next_batch_takes(monkeypatch):
+    monkeypatch.setattr(kernels, "_PRESTARTED", None)
+    kernels.prestart_shared_zygote()
+    early = kernels._PRESTARTED
+    kernels.prestart_shared_zygote()  # a second call starts no second zygote
+    assert kernels._PRESTARTED is early and early.alive()
+    taken = kernels.shared_zygote()
+    try:
+        assert taken is early and kernels._PRESTARTED is None
+        later = kernels.shared_zygote()  # the next batch starts its own
+        assert later is not early
+        later.close()
+    finally:
+        taken.close()
+
+
+def test_a_forked_kernel_that_fails_to_start_is_forked_again_before_a_plain_kernel_is_used(monkeypatch):
+    real = kernels._start
+    tries = []
+
+    def flaky(km, **kw):
+        tries.append(type(km).__name__)
+        if len(tries) == 1:
+            raise RuntimeError("Kernel died before replying to kernel_info")  # e.g. its port was taken meanwhile
+        return real(km, **kw)
+
+    monkeypatch.setattr(kernels, "_start", flaky)
+    km = kernels.start_kernel(preimport=True)
+    try:
+        assert tries == ["_ForkedManager", "_ForkedManager"] and isinstance(km, ForkedKernelManager)
+    finally:
+        kernels.shutdown(km)
