@@ -31,6 +31,8 @@ FAMILIES = {"preset": "presets"}
 FILES = {name: f"{name}.csv" for name in TABLES if name not in FAMILIES}
 
 _CACHE: dict[tuple, pd.DataFrame] = {}
+_CHECKED: dict[tuple, pd.DataFrame] = {}  # tables given as DataFrames, by content (see check)
+_CHECKED_MAX = 64
 _LOCK = threading.Lock()
 
 
@@ -61,11 +63,40 @@ def load(name: str, path: str | os.PathLike | None = None) -> pd.DataFrame:
     return hit.copy()
 
 
+def _content_key(name: str, table: pd.DataFrame, source: Any) -> tuple | None:
+    """What identifies a table's check: its name, source, columns, types and every value (None when
+    a value cannot be hashed, e.g. a list: that table is checked every time)."""
+    try:
+        values = int(pd.util.hash_pandas_object(table, index=True).sum())
+    except (TypeError, ValueError):
+        return None
+    return (name, str(source), tuple(map(str, table.columns)), tuple(map(str, table.dtypes)), len(table), values)
+
+
 def check(name: str, table: pd.DataFrame, *, source: Any = None) -> pd.DataFrame:
     """Validate a table given as a DataFrame against the model of ``name`` and tidy it (ids
-    normalised, defaults filled, list columns split); raises DataValidationError listing every problem."""
+    normalised, defaults filled, list columns split); raises DataValidationError listing every problem.
+
+    A table with the same content as one checked before is not checked again (the analyses pass a
+    checked table on to the functions they call, which check what they are given): the earlier
+    result is returned, as a copy."""
     _check_name(name)
     source = source or table.attrs.get("source", f"<{name} table>")
+    content = _content_key(name, table, source)
+    with _LOCK:
+        hit = _CHECKED.get(content) if content else None
+    if hit is not None:
+        return hit.copy()
+    out = _check(name, table, source)
+    if content:
+        with _LOCK:
+            if len(_CHECKED) >= _CHECKED_MAX:
+                _CHECKED.pop(next(iter(_CHECKED)))
+            _CHECKED[content] = out
+    return out.copy()
+
+
+def _check(name: str, table: pd.DataFrame, source: Any) -> pd.DataFrame:
     valid = contracts.validate(table, name, source=source).reset_index(drop=True)
     for column, spec in TABLES[name][0].to_schema().columns.items():  # whole numbers read as floats
         if str(spec.dtype).startswith("int") and column in valid.columns and valid[column].notna().all():

@@ -75,6 +75,28 @@ def test_tables_are_cached_until_the_file_changes(tmp_path, monkeypatch):
     assert tables.load("functions").loc[0, "label"] == "Brand" and len(calls) == 1
 
 
+def test_a_table_given_again_with_the_same_content_is_not_checked_again(monkeypatch):
+    from socialkit import contracts
+
+    given = tables.load("functions").assign(label=lambda d: d["label"].str.upper())
+    checks = []
+    real = contracts.validate
+    monkeypatch.setattr(contracts, "validate", lambda *a, **k: checks.append(a[1]) or real(*a, **k))
+    first = tables.check("functions", given)
+    first.loc[0, "label"] = "changed by the caller"
+    again = tables.check("functions", given.copy())
+    assert checks == ["functions"] and again.loc[0, "label"] == "MARKETING"  # one check; each call its own copy
+    edited = given.copy()
+    edited.loc[0, "label"] = "Brand"
+    assert tables.check("functions", edited).loc[0, "label"] == "Brand" and len(checks) == 2  # new content: checked
+    broken = given.copy()
+    broken.loc[0, "function"] = None
+    with pytest.raises(DataValidationError):
+        tables.check("functions", broken)
+    with pytest.raises(DataValidationError):  # a failed check is never remembered as a pass
+        tables.check("functions", broken)
+
+
 def test_a_broken_table_names_file_column_and_fix(tmp_path):
     bad = tmp_path / "ladder.csv"
     bad.write_text("metric,kind,rung,becomes,aliases\nlikes,vanity,engagment,leads,likes\n")

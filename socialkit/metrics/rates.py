@@ -182,7 +182,8 @@ def post_rates(posts: pd.DataFrame, *, rates: Sequence[str] | None = None) -> pd
     return out
 
 
-def _group_rate(num: pd.Series, den: pd.Series, r: Rate, num_col: str | None, den_col: str | None) -> dict:
+def _group_rate(num: np.ndarray, den: np.ndarray, r: Rate, num_col: str | None, den_col: str | None) -> dict:
+    """One group's rate from its posts' numerators and denominators (float arrays, NaN = blank)."""
     posts = len(num)
     if num_col is None or den_col is None:
         missing = r.numerator if num_col is None else r.denominator
@@ -190,7 +191,8 @@ def _group_rate(num: pd.Series, den: pd.Series, r: Rate, num_col: str | None, de
                    "engagements": "likes, comments, shares or saves"}.get(missing, missing)
         return dict(value=np.nan, numerator=np.nan, denominator=np.nan, posts=posts, used=0, skipped=posts,
                     note=f"not measured: the file has no {missing}")
-    both = num.notna() & den.notna()
+    num_blank, den_blank = np.isnan(num), np.isnan(den)
+    both = ~num_blank & ~den_blank
     used = int(both.sum())
     n_sum, d_sum = float(num[both].sum()), float(den[both].sum())
     skipped = posts - used
@@ -202,7 +204,7 @@ def _group_rate(num: pd.Series, den: pd.Series, r: Rate, num_col: str | None, de
         value = r.scale * n_sum / d_sum
         note = ""
     if skipped and used:
-        blank = [c for c, s in ((num_col, num), (den_col, den)) if s.isna().any()]
+        blank = [c for c, b in ((num_col, num_blank), (den_col, den_blank)) if b.any()]
         note = "; ".join(x for x in (note, f"{skipped} of {posts} posts skipped (blank {' or '.join(blank)})") if x)
     zero = int((both & (den == 0)).sum())
     if zero and used and d_sum > 0:
@@ -228,16 +230,18 @@ def rates(posts: pd.DataFrame, *, by: str | Sequence[str] = "channel", rates: Se
     quantities = {}
     for name in names:
         r = RATES[name]
-        quantities[name] = (_quantity(data, r.numerator), _quantity(data, r.denominator))
+        (num, num_col), (den, den_col) = _quantity(data, r.numerator), _quantity(data, r.denominator)
+        quantities[name] = (num.to_numpy("float64", na_value=np.nan), num_col,
+                            den.to_numpy("float64", na_value=np.nan), den_col)
     rows = []
-    for key, group in data.groupby(keys, sort=True, dropna=False):
-        idx = group.index
+    for key, at in data.groupby(keys, sort=True, dropna=False).indices.items():  # each group's row positions
+        key = key if isinstance(key, tuple) else (key,)
         for name in names:
             r = RATES[name]
-            (num, num_col), (den, den_col) = quantities[name]
+            num, num_col, den, den_col = quantities[name]
             rec = dict(zip(keys, key))
             rec.update(rate=name, label=r.label, unit=r.unit)
-            rec.update(_group_rate(num.loc[idx], den.loc[idx], r, num_col, den_col))
+            rec.update(_group_rate(num[at], den[at], r, num_col, den_col))
             rows.append(rec)
     cols = list(keys) + ["rate", "label", "unit", "value", "numerator", "denominator", "posts", "used", "skipped", "note"]
     out = pd.DataFrame(rows, columns=cols)
