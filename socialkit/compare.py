@@ -20,6 +20,8 @@ from . import present
 UNNAMED = "this organisation"
 _VENN = ("scope", "integration", "measurable_value", "delivered_value", "audience_reach")
 _SHARES = {c: (c.replace("_", " ").capitalize(), "share") for c in _VENN}
+#: Width of the index page's text block (pixels): a table is split into parts only beyond it.
+PAGE_WIDTH = 1040
 
 
 def labels(figures_by_brand: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
@@ -76,13 +78,14 @@ def brand_comparison(figures_by_brand: Mapping[str, Mapping[str, Any]], *,
         from .charts import to_svg  # altair loads only when there is a chart to draw
         from .charts.venn import quadrant_chart  # the same
 
-        sections.append(("Scope vs value (Venn model)",
-                         (draw or to_svg)(quadrant_chart(sv)) + present.table(sv, labels=_SHARES).html()))
+        chart = (draw or to_svg)(quadrant_chart(sv))
+        sections.append(("Scope vs value (Venn model)", chart + present.table(sv, labels=_SHARES, width=PAGE_WIDTH).html()))
     dt = depth_table(figures_by_brand)
     if len(dt) > 1:
-        sections.append(("How deep: relationship depth and its limits", present.table(dt).html()))
+        sections.append(("How deep: relationship depth and its limits", present.table(dt, width=PAGE_WIDTH).html()))
     mt = measurement_table(figures_by_brand)
     if len(mt) > 1:
         sections.append(("Measurement maturity: vanity to business metrics",
-                         present.table(mt, labels={"business coverage": ("Business coverage", "share")}).html()))
+                         present.table(mt, labels={"business coverage": ("Business coverage", "share")},
+                                       width=PAGE_WIDTH).html()))
     return sections

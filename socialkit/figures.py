@@ -100,9 +100,9 @@ def segments(model, profile) -> dict[str, Any]:
 
 def measurement(posts: pd.DataFrame, *, status: pd.DataFrame | None = None) -> dict[str, Any]:
     """Business coverage of the ladder (mean share, and how many rungs have a business metric), the
-    measurement's first finding, the main rates over all posts, and objectives met / behind."""
+    measurement's first finding (not its notes), the main rates over all posts, and objectives met / behind."""
     cov = metrics_module.ladder_coverage(posts)
-    findings = metrics_module.measurement_findings(posts)
+    findings = metrics_module.measurement_findings(posts).where(kind="finding")  # not the notes (trust not measured...)
     out: dict[str, Any] = {"metrics.posts": int(len(posts)),
                            "metrics.business_coverage": _num(cov["business_coverage"].mean()) if len(cov) else None,
                            "metrics.business_rungs": int((cov["business_coverage"] > 0).sum()),

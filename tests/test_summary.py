@@ -85,6 +85,7 @@ def test_brand_comparison_shows_the_recorded_figures_as_escaped_tables_and_svg()
     rows = compare.measurement_table(got).set_index("brand")
     assert rows.loc["Evergreen Memorials", "top finding"] == got["evergreen_memorials"]["metrics.top_finding"]
     assert rows.loc["Summit Outfitters", "rungs with business metrics"] == got["summit_outfitters"]["metrics.business_rungs"]
+    assert all(html.count("<table") == 1 for html in sections.values())  # the index page is wide: no table split
     # one brand with a section's figures is no comparison: the section is left out
     assert [t for t, _ in compare.brand_comparison({"a": got["acme"], "b": {"depth.overall_level": "findable"}})] == []
 
