@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
 import great_tables as gt
+import numpy as np
 import pandas as pd
 
 from . import tables
@@ -35,9 +36,10 @@ from .text import key
 # Great Tables (1.x) reaches each pandas cell through ``.iloc`` and reads its locale files (CSV,
 # about 1,000 rows) again for every column it formats: a 25 x 7 table took 57 ms to render, a report
 # has up to 40 tables. The kit hands Great Tables a DataFrame of its own class, whose cells (and
-# those of the formatted copy) Great Tables' own dispatch reads and writes with ``.iat``
-# (registered below for that class only), and
-# keeps each locale file once read. Where Great Tables' internals differ (another version), nothing
+# those of the formatted copy) Great Tables' own dispatch reads and writes with ``.iat``, and whose
+# values it turns into text (and fills blank formatted cells with) column by column in plain Python
+# rather than through pandas' whole-frame casts (registered below for that class only; pandas' path
+# is kept for dates, nullable numbers and mixed columns), and keeps each locale file once read. Where Great Tables' internals differ (another version), nothing
 # is changed and tables render as they would anyway, only slower; tests check the HTML is the same.
 
 
@@ -54,7 +56,8 @@ def _speed_up_great_tables() -> bool:
         from great_tables import _locale, _tbl_data  # internals: only here, and optional
 
         get_cell, set_cell, read_csv = _tbl_data._get_cell, _tbl_data._set_cell, _locale.read_csv
-        empty_frame = _tbl_data.create_empty_frame
+        empty_frame, as_text = _tbl_data.create_empty_frame, _tbl_data.cast_frame_to_string
+        fill_blanks, pandas_as_text = _tbl_data.replace_null_frame, _tbl_data.cast_frame_to_string.dispatch(pd.DataFrame)
     except (ImportError, AttributeError):
         return False
 
@@ -69,6 +72,32 @@ def _speed_up_great_tables() -> bool:
     @set_cell.register(_Cells)
     def _(data, row: int, column: str, value) -> None:
         data.iat[row, data.columns.get_loc(column)] = value
+
+    @as_text.register(_Cells)
+    def _(df):  # every value as its text, blanks as None (what Great Tables' pandas version gives)
+        columns = {}
+        for i, name in enumerate(df.columns):
+            col = df.iloc[:, i]
+            kind = col.dtype.kind if isinstance(col.dtype, np.dtype) else ""
+            if kind == "f":  # -0.0 shows as 0.0; NaN is blank
+                columns[name] = [None if v != v else str(v + 0.0) for v in col.tolist()]
+            elif kind in ("i", "u", "b"):
+                columns[name] = [str(v) for v in col.tolist()]
+            elif isinstance(col.dtype, pd.StringDtype) or (kind == "O" and all(isinstance(v, str) or v is None
+                                                                                for v in col.tolist())):
+                columns[name] = [v if isinstance(v, str) else None for v in col.tolist()]  # text; blanks None
+            else:  # dates, categories, nullable types, mixed objects: Great Tables' own conversion
+                columns[name] = pandas_as_text(pd.DataFrame(col)).iloc[:, 0].tolist()
+        return _Cells(columns, index=df.index, columns=df.columns, dtype=object)
+
+    @fill_blanks.register(_Cells)
+    def _(df, replacement):  # the formatted body's blank cells filled from the values as text
+        columns = {}
+        for i, name in enumerate(df.columns):
+            values, spare = df.iloc[:, i].tolist(), replacement.iloc[:, i].tolist()
+            columns[name] = [r if (v is None or v is pd.NA or (isinstance(v, float) and v != v)) else v
+                             for v, r in zip(values, spare)]
+        return _Cells(columns, index=df.index, columns=df.columns, dtype=object)
 
     if not getattr(read_csv, "_socialkit_kept", False):
         kept: dict[str, list] = {}

@@ -98,3 +98,28 @@ def test_fast_rendering_writes_the_same_html_as_great_tables_own(monkeypatch):
     plain = [t.html() for t in shown]
     assert len(shown[2].parts) > 1 and "&#8364;" in fast[1] and "#dbe9f6" in fast[0]  # the cases are exercised
     assert fast == plain
+
+
+def test_fast_text_of_cells_is_great_tables_own_for_every_kind_of_column():
+    """The kit's conversion of a table's values to text (and of blank formatted cells back to those
+    texts) gives what Great Tables' pandas version gives: floats (negative zero, huge, tiny, blank),
+    integers, booleans, text with blanks (string and object columns), and the kinds it hands back to Great Tables (dates, nullable
+    numbers, mixed objects, lists)."""
+    import numpy as np
+    from great_tables import _tbl_data
+
+    rng = np.random.default_rng(7)
+    df = pd.DataFrame({"f": [-0.0, 0.1, 1e16, np.nan, 123456.789, 2.5e-07] + list(rng.normal(size=4) * 1e3),
+                       "i": list(range(-5, 5)), "b": [True, False] * 5,
+                       "s": ["a", None, "<b>", "", "é", "x", "y", None, "z", "w"],  # a string column
+                       "o": pd.Series(["a", None, "b", "c", None, "d", "e", "f", "g", "h"], dtype=object),
+                       "d": pd.to_datetime(["2026-01-01", None] * 5), "n": pd.array([1, None] * 5, dtype="Int64"),
+                       "m": ["a", 1, 2.5, None, np.nan, "b", [1, 2], "c", 0, -0.0]})
+    own = _tbl_data.cast_frame_to_string.dispatch(pd.DataFrame)
+    fast = _tbl_data.cast_frame_to_string(present._Cells(df))
+    assert isinstance(fast, present._Cells)
+    pd.testing.assert_frame_equal(pd.DataFrame(fast), own(df))
+    body = pd.DataFrame({c: pd.array(["shown", None] * 5, dtype="string") for c in df.columns})
+    filled = _tbl_data.replace_null_frame(present._Cells(body), fast)
+    assert isinstance(filled, present._Cells)
+    pd.testing.assert_frame_equal(pd.DataFrame(filled), _tbl_data.replace_null_frame.dispatch(pd.DataFrame)(body, own(df)))
