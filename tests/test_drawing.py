@@ -177,3 +177,34 @@ def test_batch_workers_warm_the_browser_only_when_they_print_pdfs_with_it(monkey
     assert not batch.browser_wanted(jobs(["html", "pdf"], "weasyprint"))
     monkeypatch.setattr(browser, "available", lambda: False)  # no Playwright: nothing to warm
     assert not batch.browser_wanted(jobs(["html", "pdf"], "chromium"))
+
+
+def test_shared_schema_tables_build_the_same_chart_specs_as_altair_own(monkeypatch):
+    """The kit shares Altair's table of schema classes between encode() calls (charts._speed_up_altair):
+    the kit's charts come out the same as with Altair building the table every time."""
+    from altair.utils import schemapi
+
+    from socialkit import config, depth, io, metrics, venn
+    from socialkit.charts import depth as depth_charts
+    from socialkit.charts import metrics as metric_charts
+    from socialkit.charts import venn as venn_charts
+
+    assert charts.FAST_CHARTS and schemapi._FromDict.__init__._socialkit_shared
+    brand = "northbridge_advisory"
+    posts = io.load(config.sample_path(brand, "posts"), "posts", defaults={"channel": "all channels"})
+    result = venn.analyse(io.load(config.sample_path(brand, "initiatives"), "initiatives"))
+    assessed = depth.assess(io.load(config.sample_path(brand, "assessment"), "assessment"),
+                            io.load(config.sample_path(brand, "readiness"), "readiness"))
+
+    def specs():
+        made = [venn_charts.venn_chart(result), venn_charts.upset_chart(result), venn_charts.norm_audience_chart(result),
+                depth_charts.depth_chart(assessed.functions), metric_charts.ladder_chart(metrics.ladder_coverage(posts)),
+                metric_charts.rates_chart(metrics.rates(posts, by="channel")),
+                alt.Chart(pd.DataFrame({"a": [0.5]})).mark_point().encode(
+                    x=alt.X("a:Q", title="a"), tooltip=["a:Q", alt.Tooltip("a:Q", format=".0%")])]
+        with alt.theme.enable(charts.THEME):
+            return [c.to_dict() for c in made]
+
+    shared = specs()
+    monkeypatch.setattr(schemapi._FromDict, "__init__", schemapi._FromDict.__init__._socialkit_original)
+    assert specs() == shared
