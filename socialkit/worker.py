@@ -4,8 +4,8 @@ Imported once by the process the workers are forked from (multiprocessing's fork
 :class:`socialkit.batch.LocalEngine`), so that no worker spends its first report, or the index
 page's brand comparison at the end of the batch, importing and reading the same things: the batch
 and exporters (nbconvert, Altair, Great Tables, Playwright), and the kit tables the comparison
-reads, validated and cached (:func:`socialkit.tables.load`). Nothing here starts a thread or a
-process: a fork copies neither.
+reads, validated and cached (:func:`socialkit.tables.load`). Nothing here starts a browser, a
+kernel or a thread of the kit's: a fork would copy none of them (each worker starts its own).
 """
 
 from __future__ import annotations
