@@ -302,6 +302,8 @@ def _format(table: gt.GT, cid: str, col: Column, values: pd.Series, currency: st
         table = table.fmt(lambda v: "yes" if v is True or v == 1 else "no" if v is False or v == 0 else "", columns=cid)
     elif kind == "date":
         table = table.fmt(lambda v: "" if pd.isna(v) else pd.Timestamp(v).strftime("%Y-%m-%d"), columns=cid)
+        # a date is read as one word: never broken at its hyphens in a narrow column
+        table = table.tab_style(style=gt.style.css("white-space: nowrap"), locations=gt.loc.body(columns=cid))
     elif kind == "status":
         words = values.astype("string").str.strip().str.lower()
         good = [i for i, w in words.items() if isinstance(w, str) and w in STATUS_GOOD]

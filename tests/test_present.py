@@ -123,3 +123,11 @@ def test_fast_text_of_cells_is_great_tables_own_for_every_kind_of_column():
     filled = _tbl_data.replace_null_frame(present._Cells(body), fast)
     assert isinstance(filled, present._Cells)
     pd.testing.assert_frame_equal(pd.DataFrame(filled), _tbl_data.replace_null_frame.dispatch(pd.DataFrame)(body, own(df)))
+
+
+def test_a_date_is_never_broken_at_its_hyphens():
+    df = pd.DataFrame({"post": ["P1", "P2"], "date": pd.to_datetime(["2026-01-01", "2026-01-02"]),
+                       "note": ["a long explanation " * 20, "short"]})
+    cells = re.findall(r"<td([^>]*)>(2026-01-0\d)</td>", present.table(df).html())
+    assert [d for _, d in cells] == ["2026-01-01", "2026-01-02"]
+    assert all("white-space: nowrap" in attrs for attrs, _ in cells)
