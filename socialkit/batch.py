@@ -33,6 +33,7 @@ import hashlib
 import json
 import os
 import re
+import signal
 import time
 from dataclasses import asdict, dataclass, field
 from functools import partial
@@ -450,6 +451,7 @@ class LocalEngine(Engine):
     def __init__(self, workers: int = 2, scheduler: str | None = None):
         super().__init__(workers, scheduler)
         self._after: list[tuple[Callable[..., Any], tuple, dict]] = []
+        self._running: tuple[ProcessPoolExecutor, Any] | None = None  # the workers and zygote, until close()
 
     def after(self, func, *args):
         """Given to a worker once every report has finished (a worker has the kit imported and its
@@ -460,7 +462,13 @@ class LocalEngine(Engine):
 
         def result():
             if "value" not in slot:
-                slot["value"] = func(*args)
+                given = slot.pop("future", None)
+                try:
+                    slot["value"] = given.result() if given is not None else func(*args)
+                except Exception:
+                    if given is None:
+                        raise
+                    slot["value"] = func(*args)  # the worker failed at it: done here
             return slot["value"]
         return result
 
@@ -471,24 +479,32 @@ class LocalEngine(Engine):
                                    initializer=_worker_init,
                                    initargs=(zygote.socket_path if zygote else None, dict(os.environ),
                                              browser_wanted(jobs)))
+        self._running = (pool, zygote)
         try:
             futures = {pool.submit(run_job, job): job for job in jobs}
             for fut in as_completed(futures):
                 yield _result_or_failure(fut, futures[fut])
-            later = []
-            for func, args, slot in self._after:
-                try:
-                    later.append((pool.submit(func, *args), slot))
-                except Exception:
-                    pass  # no worker left to do it (one crashed): done in this process when asked for
-            self._after = []
-            for fut, slot in later:
-                try:
-                    slot["value"] = fut.result()
-                except Exception:
-                    pass  # done in this process when asked for
-        finally:  # stopped early (Ctrl-C, an error): queued reports are cancelled, not run
-            pool.shutdown(wait=True, cancel_futures=True)
+        except BaseException:  # stopped early (Ctrl-C, an error): queued reports are cancelled, not run
+            self._stop(cancel=True)
+            raise
+        # every report has finished: the work for after them goes to a worker while this process goes on
+        # (the batch stores its history meanwhile); close() waits for it
+        for func, args, slot in self._after:
+            try:
+                slot["future"] = pool.submit(func, *args)
+            except Exception:
+                pass  # no worker left to do it (one crashed): done in this process when asked for
+        self._after = []
+
+    def close(self) -> None:
+        """Wait for the work given to the workers, then stop them and the batch's zygote."""
+        self._stop(cancel=False)
+
+    def _stop(self, *, cancel: bool) -> None:
+        running, self._running = self._running, None
+        if running is not None:
+            pool, zygote = running
+            pool.shutdown(wait=True, cancel_futures=cancel)
             if zygote is not None:
                 zygote.close()
 
@@ -505,6 +521,24 @@ def _worker_context():
     ctx = mp.get_context("forkserver")
     ctx.set_forkserver_preload(WORKER_PRELOAD)  # used when this process starts its fork server
     return ctx
+
+
+def stop_fork_server() -> None:
+    """Stop the fork server the local engine's workers came from, for a process that runs no more
+    batches (the command line). Left alone it would end with this process, after a slow interpreter
+    shutdown of everything it imported (about 0.5 s), holding this process's output open meanwhile:
+    whoever reads that output (a pipe, a CI log) would wait for it. It is idle once a batch is done."""
+    from multiprocessing import forkserver  # multiprocessing's own server: its handle is not public
+
+    server = getattr(forkserver, "_forkserver", None)
+    pid = getattr(server, "_forkserver_pid", None)
+    if not pid:
+        return
+    try:
+        os.kill(pid, signal.SIGTERM)  # its default action: gone at once, no interpreter shutdown
+        server._stop()  # reap it, close its socket
+    except (OSError, AttributeError):
+        pass
 
 
 def browser_wanted(jobs: Iterable[Job]) -> bool:
@@ -653,22 +687,23 @@ def run_batch(jobs: list[Job], *, engine: Engine | None = None, resume: bool = F
                 results.append(res)
                 if on_result:
                     on_result(res)
+        summary = BatchSummary(run_dir, results, round(time.perf_counter() - start, 2))
+        try:  # the run's timings next to its reports (socialkit batch --profile prints them)
+            io.write_text(run_dir / "batch.json", json.dumps({"run": run_dir.name, "finished": datetime.now(
+                timezone.utc).isoformat(timespec="seconds"), **summary.profile()}, indent=2) + "\n")
+        except OSError:
+            pass
+        # the engine is closed after the history and the index: a worker may be making the comparison meanwhile
+        if url is not None:
+            summary.history = history.store_batch(jobs, results, run_name=run_dir.name, run_dir=run_dir, url=url,
+                                                  started=started)
+        if index:
+            write_index(run_dir, jobs, history_url=url, stored=summary.history,
+                        comparison=comparison() if comparison is not None else None)
     finally:
         engine.close()
         if previous_env is None:
             os.environ.pop(history.ENV, None)
         else:
             os.environ[history.ENV] = previous_env
-    summary = BatchSummary(run_dir, results, round(time.perf_counter() - start, 2))
-    try:  # the run's timings next to its reports (socialkit batch --profile prints them)
-        io.write_text(run_dir / "batch.json", json.dumps({"run": run_dir.name, "finished": datetime.now(
-            timezone.utc).isoformat(timespec="seconds"), **summary.profile()}, indent=2) + "\n")
-    except OSError:
-        pass
-    if url is not None:
-        summary.history = history.store_batch(jobs, results, run_name=run_dir.name, run_dir=run_dir, url=url,
-                                              started=started)
-    if index:
-        write_index(run_dir, jobs, history_url=url, stored=summary.history,
-                    comparison=comparison() if comparison is not None else None)
     return summary

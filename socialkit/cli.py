@@ -240,7 +240,7 @@ def batch(manifest: Path = typer.Argument(..., help="YAML manifest or CSV of par
     # imported when the command runs: `socialkit --help` stays fast
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from .batch import load_manifest, make_engine, run_batch
+    from .batch import load_manifest, make_engine, run_batch, stop_fork_server
 
     jobs = load_manifest(manifest, reports_dir=reports_dir, run=run_name)
     console.print(f"{len(jobs)} reports validated; engine: {scheduler or engine}, workers: {workers}")
@@ -254,8 +254,11 @@ def batch(manifest: Path = typer.Argument(..., help="YAML manifest or CSV of par
                                    + (f" [red]{escape(res.error)}[/red]" if res.status == "failed" else ""))
             progress.advance(task)
 
-        summary = run_batch(jobs, engine=make_engine(engine, workers=workers, scheduler=scheduler),
-                            resume=resume, on_result=show, history_url=False if no_history else history_url)
+        try:
+            summary = run_batch(jobs, engine=make_engine(engine, workers=workers, scheduler=scheduler),
+                                resume=resume, on_result=show, history_url=False if no_history else history_url)
+        finally:
+            stop_fork_server()  # this command runs no other batch
     table = Table(title=f"run {summary.run_dir} in {summary.seconds:.1f} s")
     for col in ("report", "status", "seconds", "attempts", "error"):
         table.add_column(col)

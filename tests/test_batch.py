@@ -306,3 +306,51 @@ def test_the_process_workers_fork_from_has_what_they_need_before_their_first_rep
     from socialkit.batch import WORKER_PRELOAD
 
     assert WORKER_PRELOAD == ["socialkit.worker"]
+
+
+@pytest.mark.notebook
+def test_a_batch_stopped_early_cancels_its_queued_reports_and_stops_its_workers(tmp_path):
+    import nbformat
+    import psutil
+
+    from socialkit.batch import LocalEngine
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('label = "x"', metadata={"tags": ["parameters"]})])
+    nbformat.write(nb, tmp_path / "tiny.ipynb")
+    spec = {"run": "stop", "export": [], "reports": [{"notebook": str(tmp_path / "tiny.ipynb"), "brand": f"b{i}",
+                                                       "parameters": {"label": str(i)}} for i in range(6)]}
+    jobs = jobs_from_spec(spec, reports_dir=tmp_path / "reports")
+    started = time.time() - 1
+
+    def stop(result):
+        raise KeyboardInterrupt  # as Ctrl-C while the progress line is printed
+
+    engine = LocalEngine(workers=1)
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(jobs, engine=engine, on_result=stop, index=False, history_url=False)
+    written = list((tmp_path / "reports" / "stop").glob("*/*.json"))
+    assert 1 <= len(written) < 6  # the first report finished; the queued ones were cancelled, not run
+    assert engine._running is None
+    left = [p.pid for p in psutil.process_iter(["cmdline", "create_time"]) if p.info["create_time"] >= started
+            and "socialkit.zygote" in " ".join(p.info["cmdline"] or []) and "--listen" in (p.info["cmdline"] or [])]
+    assert not left, f"zygote or kernels left running: {left}"
+
+
+@pytest.mark.notebook
+def test_the_fork_server_stops_at_once_and_a_later_batch_starts_another(tmp_path):
+    import nbformat
+    from multiprocessing import forkserver
+
+    from socialkit.batch import LocalEngine, stop_fork_server
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('label = "x"', metadata={"tags": ["parameters"]})])
+    nbformat.write(nb, tmp_path / "tiny.ipynb")
+    for run in ("one", "two"):
+        spec = {"run": run, "export": [], "reports": [{"notebook": str(tmp_path / "tiny.ipynb"), "brand": "b"}]}
+        summary = run_batch(jobs_from_spec(spec, reports_dir=tmp_path / "reports"), engine=LocalEngine(workers=1),
+                            index=False, history_url=False)
+        assert [r.status for r in summary.results] == ["ok"]
+        pid = forkserver._forkserver._forkserver_pid
+        assert pid and Path(f"/proc/{pid}").exists()
+        stop_fork_server()
+        assert not Path(f"/proc/{pid}").exists() and forkserver._forkserver._forkserver_pid is None
