@@ -11,7 +11,8 @@ without code and a PDF:
 - **papermill two at a time**: the same three commands, in two loops running side by side (the
   fair parallel baseline on 2 cores);
 - **in process**: the notebooks' code cells in one already-running IPython after a warm-up round,
-  charts drawn to SVG as in a report (the notebook's own work: what no report can go below); and
+  charts drawn to SVG as in a report (the notebook's own work: what no report can go below), right
+  before and right after the batch (averaged: the machine's speed drifts over minutes); and
   the same, two runs side by side, as the notebooks' work costs when both cores are busy.
 
 Also: the demo manifest (15 reports, HTML and PDF) as ``make demo`` runs it, with the CPU-seconds of
@@ -181,15 +182,20 @@ def main(argv=None) -> dict:
         env.pop("SOCIALKIT_HISTORY", None)
         jobs = [(nb, brand) for brand in brands for nb in args.notebooks]
         n = len(jobs)
+        # the in-process baseline is measured right before and right after the batch, and averaged: the
+        # machine's speed drifts by 10-20 % over minutes, and the overhead is a difference of the two
+        _say("in process, before the batch")
+        inproc_before = in_process(args.notebooks, brands[0], env)
         _say(f"batch: {n} reports, {args.workers} workers")
         t_batch, summary = batch(args.notebooks, brands, tmp / "batch", env, args.workers)
-        _say(f"batch: {t_batch:.1f} s; naive loop of command lines")
+        _say(f"batch: {t_batch:.1f} s; in process, after the batch")
+        inproc_after = in_process(args.notebooks, brands[0], env)
+        inproc = {nb: (inproc_before[nb] + inproc_after[nb]) / 2 for nb in inproc_before}
+        _say("naive loop of command lines")
         t_naive = naive(jobs, tmp / "naive", env)
         _say(f"naive: {t_naive:.1f} s; papermill two at a time")
         t_two = naive(jobs, tmp / "two", env, loops=2)
-        _say(f"two at a time: {t_two:.1f} s; in process")
-        inproc = in_process(args.notebooks, brands[0], env)
-        _say("in process, two at once")
+        _say(f"two at a time: {t_two:.1f} s; in process, two at once")
         inproc_two = in_process_two_at_once(args.notebooks, brands, env)
         t_demo, demo_summary, demo_cpu = (None, None, None) if args.no_demo else demo(
             tmp / "demo", {**env, "SOCIALKIT_SAMPLES": str(ROOT / "data" / "samples")})
@@ -207,6 +213,8 @@ def main(argv=None) -> dict:
         "speedup_vs_papermill_two": round(t_two / t_batch, 2),
         "in_process_seconds_per_notebook": {k: round(v, 2) for k, v in inproc.items()},
         "in_process_seconds_mean": round(mean_inproc, 2),
+        "in_process_seconds_mean_before_and_after_batch": [round(sum(r.values()) / len(r), 2)
+                                                            for r in (inproc_before, inproc_after)],
         "batch_worker_seconds_per_report": round(per_report_batch, 2),
         "overhead_per_report_seconds": round(per_report_batch - mean_inproc, 2),
         "overhead_ratio": round(per_report_batch / mean_inproc, 2),
