@@ -14,10 +14,7 @@ from typing import Any, Callable, Mapping
 import pandas as pd
 
 from . import present
-
-#: A brand's label in the comparison: its recorded organisation name, unless that is the name the
-#: kit gives an organisation nobody named.
-UNNAMED = "this organisation"
+from .params import UNNAMED  # what reports call an organisation nobody named: not a label
 _VENN = ("scope", "integration", "measurable_value", "delivered_value", "audience_reach")
 _SHARES = {c: (c.replace("_", " ").capitalize(), "share") for c in _VENN}
 #: Width of the index page's text block (pixels): a table is split into parts only beyond it.

@@ -360,6 +360,10 @@ def brand_settings(brand: str | None) -> dict[str, Any]:
     return settings
 
 
+#: What reports call an organisation whose files the analyst gave without naming it.
+UNNAMED = "this organisation"
+
+
 def brand_label(brand: str) -> str:
     """A sample brand's display name (``label`` in brand.json), else the brand's folder name."""
     return str(brand_settings(brand).get("label") or brand)
@@ -373,7 +377,7 @@ def organisation(params: Mapping[str, Any]) -> Organisation:
     own_files = any(k.endswith("_path") and v not in (None, "", []) for k, v in params.items())
     settings = {} if own_files else brand_settings(params.get("brand") or config.DEFAULT_BRAND)
     name = params.get("organisation") or settings.get("label") or (
-        "this organisation" if own_files else str(params.get("brand") or config.DEFAULT_BRAND))
+        UNNAMED if own_files else str(params.get("brand") or config.DEFAULT_BRAND))
     return Organisation(str(name), settings.get("accent_colour"), settings.get("currency"), settings.get("logo"),
                         settings.get("timezone"))
 
@@ -381,7 +385,7 @@ def organisation(params: Mapping[str, Any]) -> Organisation:
 def organisation_label(params: Mapping[str, Any], kind: str) -> str:
     """How reports name the organisation behind one input: the sample brand, or "this organisation"
     when the ``<kind>_path`` parameter points at the analyst's own file."""
-    return "this organisation" if params.get(f"{kind}_path") not in (None, "") else str(params.get("brand"))
+    return UNNAMED if params.get(f"{kind}_path") not in (None, "") else str(params.get("brand"))
 
 
 def is_interactive(value: Any = "auto") -> bool:

@@ -20,7 +20,7 @@ from . import config, files, paths, records
 from .exceptions import NotebookExecutionError, ParameterError, SocialKitError
 from .execute import execute
 from .export import appendix, html_to_pdf, masthead, notebook_title, notebook_to_html, prints_in_browser
-from .params import NOTEBOOK_INPUTS, input_path, objectives_path
+from .params import NOTEBOOK_INPUTS, UNNAMED, input_path, objectives_path
 
 #: Formats a report can be exported to, besides the executed notebook.
 FORMATS = ("html", "pdf")
@@ -43,7 +43,7 @@ def report_title(notebook: str | os.PathLike, parameters: Mapping[str, Any]) -> 
     the report itself is titled by its notebook's heading and the organisation (see :func:`export_report`)."""
     name = Path(str(notebook)).stem
     topic = name.split("_", 1)[-1] if name[:2].isdigit() else name
-    who = parameters.get("organisation") or parameters.get("brand") or "this organisation"
+    who = parameters.get("organisation") or parameters.get("brand") or UNNAMED
     return f"{topic.replace('_', ' ').capitalize()}: {who}"
 
 
