@@ -113,13 +113,14 @@ class Printer:
                                failed="PDF engine 'chromium' failed to print the report",
                                fix="try again (the browser is restarted), or use engine='weasyprint'")
 
-    def warm(self, *, timeout: float = 120) -> None:
-        """Start the browser and open its drawing and printing pages in the background, now, for a
-        process that will draw and print reports soon (a batch worker waiting for its first kernel).
-        A failure is left for the first real call to report."""
+    def warm(self, *, drawing: bool = True, timeout: float = 120) -> None:
+        """Start the browser and open its printing page (and with ``drawing`` its chart-drawing page)
+        in the background, now, for a process that will print reports soon (a batch worker waiting
+        for its first kernel). A failure is left for the first real call to report."""
         def warm_up(timeout: float) -> None:  # runs in the printer's thread
             try:
-                self._drawing_page(timeout)
+                if drawing:
+                    self._drawing_page(timeout)
                 self._printing_page(timeout)
             except Exception:
                 self._stop()

@@ -602,10 +602,10 @@ def chart_drawer(*, start: bool = True) -> Callable[[list[dict]], list[str | Non
 
 def warm_browser() -> None:
     """Start this process's Chromium printer in the background (see :meth:`socialkit.browser.Printer.warm`),
-    when there is one and charts are drawn in it."""
+    with its chart-drawing page when charts are drawn in it (:func:`chart_drawer`)."""
     printer = _browser_printer()
-    if printer is not None and os.environ.get("SOCIALKIT_CHARTS", "").lower() != "vl-convert":
-        printer.warm()
+    if printer is not None:
+        printer.warm(drawing=chart_drawer() is not None)
 
 
 def prints_in_browser(engine: str) -> bool:

@@ -39,8 +39,9 @@ from .text import key
 # those of the formatted copy) Great Tables' own dispatch reads and writes with ``.iat``, and whose
 # values it turns into text (and fills blank formatted cells with) column by column in plain Python
 # rather than through pandas' whole-frame casts (registered below for that class only; pandas' path
-# is kept for dates, nullable numbers and mixed columns), and keeps each locale file once read. Where Great Tables' internals differ (another version), nothing
-# is changed and tables render as they would anyway, only slower; tests check the HTML is the same.
+# is kept for dates, nullable numbers and mixed columns), and keeps each locale file once read.
+# Where Great Tables' internals differ (another version), nothing is changed and tables render as
+# they would anyway, only slower; tests check the HTML is the same.
 
 
 class _Cells(pd.DataFrame):
@@ -78,14 +79,15 @@ def _speed_up_great_tables() -> bool:
         columns = {}
         for i, name in enumerate(df.columns):
             col = df.iloc[:, i]
+            values = col.tolist()
             kind = col.dtype.kind if isinstance(col.dtype, np.dtype) else ""
             if kind == "f":  # -0.0 shows as 0.0; NaN is blank
-                columns[name] = [None if v != v else str(v + 0.0) for v in col.tolist()]
+                columns[name] = [None if v != v else str(v + 0.0) for v in values]
             elif kind in ("i", "u", "b"):
-                columns[name] = [str(v) for v in col.tolist()]
+                columns[name] = [str(v) for v in values]
             elif isinstance(col.dtype, pd.StringDtype) or (kind == "O" and all(isinstance(v, str) or v is None
-                                                                                for v in col.tolist())):
-                columns[name] = [v if isinstance(v, str) else None for v in col.tolist()]  # text; blanks None
+                                                                                for v in values)):
+                columns[name] = [v if isinstance(v, str) else None for v in values]  # text; blanks None
             else:  # dates, categories, nullable types, mixed objects: Great Tables' own conversion
                 columns[name] = pandas_as_text(pd.DataFrame(col)).iloc[:, 0].tolist()
         return _Cells(columns, index=df.index, columns=df.columns, dtype=object)

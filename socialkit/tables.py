@@ -56,7 +56,7 @@ def load(name: str, path: str | os.PathLike | None = None) -> pd.DataFrame:
     with _LOCK:
         hit = _CACHE.get(cache_key) if cache_key else None
     if hit is None:
-        hit = check(name, files.read_table(source), source=source)
+        hit = _check(name, files.read_table(source), source)  # this cache is by file: no content key
         if cache_key:
             with _LOCK:
                 _CACHE[cache_key] = hit

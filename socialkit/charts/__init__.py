@@ -3,8 +3,8 @@
 Chart functions live in ``socialkit.charts.<concept>`` (``venn``, ``depth``, ``ladder``,
 ``segments``, ``metrics``, ``history`` for key figures across runs): each takes the result
 objects or tidy tables of its domain module and returns an ``alt.Chart``; none displays, saves
-or changes global state. Colours come from the house colours (:mod:`socialkit.colours`, re-exported here), never from hex
-codes in the domain code.
+or changes global state. Colours come from the house colours (:mod:`socialkit.colours`, re-exported
+here), never from hex codes in the domain code.
 
 How a chart is rendered is chosen once per context with :func:`use_rendering`:
 
