@@ -14,9 +14,12 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
+from queue import Empty
 from typing import Any
 
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 
@@ -108,6 +111,53 @@ def start_kernel(*, preimport: bool = False, cwd: str | None = None, timeout: fl
     return _start(_Manager(kernel_name=KERNEL_NAME), preimport=preimport, cwd=cwd, timeout=timeout)
 
 
+class ReadyClient(AsyncKernelClient):
+    """A kernel client that knows its kernel is ready as soon as the kernel has answered.
+
+    jupyter_client's ``wait_for_ready`` asks for the kernel's info, then waits for 0.2 s of silence
+    on the output channel (IOPub) before it returns: 0.2 s of nothing in every report, each time a
+    client connects (nbclient connects one per notebook). Here the wait ends with the kernel's
+    "idle" status for this very request, which it publishes on IOPub after the reply: it proves the
+    output channel is connected (a subscription made too late misses it: the request is then sent
+    again, as jupyter_client does) and that nothing of the request is still to come. Messages of
+    earlier requests may still arrive after it; nbclient ignores messages whose parent is not the
+    cell it runs."""
+
+    #: Seconds to wait for a request's "idle" on IOPub before asking again (jupyter_client's own 0.2 s).
+    IOPUB_WAIT = 0.2
+
+    async def wait_for_ready(self, timeout: float | None = None) -> None:  # type: ignore[override]
+        deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+        while True:
+            msg_id = self.kernel_info()
+            reply = None
+            try:
+                reply = await self._async_recv_reply(msg_id, timeout=1)
+            except TimeoutError:
+                pass
+            if reply is not None and await self._idle_after(msg_id):
+                self._handle_kernel_info_reply(reply)
+                return
+            if not await self._async_is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout:g} seconds")
+
+    _async_wait_for_ready = wait_for_ready
+
+    async def _idle_after(self, msg_id: str) -> bool:
+        end = time.monotonic() + self.IOPUB_WAIT
+        while (left := end - time.monotonic()) > 0:
+            try:
+                msg = await self.iopub_channel.get_msg(timeout=left)
+            except Empty:
+                return False
+            if (msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "status"
+                    and msg["content"].get("execution_state") == "idle"):
+                return True
+        return False
+
+
 class _ClosesItsClients:
     """A kernel manager that remembers the clients made for its kernel and stops their channels when
     the kit shuts the kernel down (:func:`shutdown`).
@@ -116,9 +166,10 @@ class _ClosesItsClients:
     the notebook, so each report left its ZeroMQ sockets open and a heartbeat thread running, two of
     the sockets still registered with the calling thread's event loop (a batch worker running
     hundreds of reports accumulated them). Stopping the channels closes each socket and takes it off
-    the loop."""
+    the loop. Its clients are :class:`ReadyClient` instances."""
 
     def client(self, **kwargs: Any):
+        self.client_factory = ReadyClient  # type: ignore[attr-defined]
         kc = super().client(**kwargs)  # type: ignore[misc]
         self.__dict__.setdefault("_socialkit_clients", []).append(kc)
         return kc

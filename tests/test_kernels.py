@@ -179,3 +179,87 @@ def test_a_forked_kernel_that_fails_to_start_is_forked_again_before_a_plain_kern
         assert tries == ["_ForkedManager", "_ForkedManager"] and isinstance(km, ForkedKernelManager)
     finally:
         kernels.shutdown(km)
+
+
+def test_a_kit_client_is_ready_once_its_kernel_answered_and_misses_no_output(tmp_path):
+    """The kit's clients end their wait on the kernel's "idle" for their own request, not after a
+    fixed silence: each fresh client must still receive the very first output of the first cell."""
+    km = kernels.start_kernel(preimport=True, cwd=str(tmp_path))
+    try:
+        for i in range(5):  # a new client each time: a subscription made late would lose output
+            kc = km.client()
+            assert isinstance(kc, kernels.ReadyClient)
+            assert _run_with(kc, f"print('hello', {i})") == ["hello", str(i)]
+    finally:
+        kernels.shutdown(km)
+
+
+def _run_with(kc, code: str) -> list[str]:
+    out: list[str] = []
+    kc.start_channels()
+    try:
+        run_sync(kc.wait_for_ready)(timeout=60)
+        run_sync(kc.execute_interactive)(code, timeout=60, output_hook=lambda m: out.append(
+            m["content"].get("text", "")) if m["msg_type"] == "stream" else None)
+    finally:
+        kc.stop_channels()
+    return "".join(out).split()
+
+
+def test_a_kit_client_asks_again_when_the_idle_status_was_missed(tmp_path, monkeypatch):
+    km = kernels.start_kernel(preimport=True, cwd=str(tmp_path))
+    asked: list[str] = []
+    real = kernels.ReadyClient._idle_after
+
+    async def first_missed(self, msg_id):
+        asked.append(msg_id)
+        return False if len(asked) == 1 else await real(self, msg_id)
+
+    monkeypatch.setattr(kernels.ReadyClient, "_idle_after", first_missed)
+    try:
+        assert _run_with(km.client(), "print(6 * 7)") == ["42"]
+        assert len(asked) == 2 and asked[0] != asked[1]  # a second kernel_info request, its own idle
+    finally:
+        kernels.shutdown(km)
+
+
+class _Channel:
+    def __init__(self, msgs):
+        self.msgs = list(msgs)
+
+    async def get_msg(self, timeout=None):
+        from queue import Empty
+        if not self.msgs:
+            raise Empty
+        return self.msgs.pop(0)
+
+
+def _status(parent: str, state: str, kind: str = "status") -> dict:
+    return {"parent_header": {"msg_id": parent}, "msg_type": kind, "content": {"execution_state": state}}
+
+
+@pytest.mark.parametrize("msgs, ready", [
+    ([_status("mine", "busy"), _status("mine", "idle")], True),
+    ([_status("older", "idle"), _status("mine", "idle")], True),  # an earlier request's idle is passed over
+    ([_status("older", "idle"), _status("mine", "busy")], False),  # no idle of this request: not ready
+    ([_status("mine", "idle", kind="stream")], False),
+    ([], False),
+])
+def test_a_kit_client_is_ready_only_on_the_idle_of_its_own_request(msgs, ready):
+    kc = kernels.ReadyClient()
+    kc._iopub_channel = _Channel(msgs)  # what the iopub_channel property hands out
+    assert run_sync(kc._idle_after)("mine") is ready
+
+
+def test_a_kit_client_reports_a_dead_kernel(tmp_path):
+    km = kernels.start_kernel(preimport=True, cwd=str(tmp_path))
+    kernels.kill(km)
+    km.provisioner.process.wait(timeout=10)
+    kc = km.client()
+    kc.start_channels()
+    try:
+        with pytest.raises(RuntimeError, match="died|respond"):
+            run_sync(kc.wait_for_ready)(timeout=5)
+    finally:
+        kc.stop_channels()
+        kernels.shutdown(km)
