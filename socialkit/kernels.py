@@ -23,6 +23,7 @@ from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 
+from .exceptions import KernelStartError
 from .zygote import PRELOAD, SHARED_ENV, ForkedKernelManager, SharedZygote, Zygote
 
 KERNEL_NAME = "python3"
@@ -139,9 +140,9 @@ class ReadyClient(AsyncKernelClient):
                 self._handle_kernel_info_reply(reply)
                 return
             if not await self._async_is_alive():
-                raise RuntimeError("Kernel died before replying to kernel_info")
+                raise KernelStartError("the kernel died before it answered (kernel_info)")
             if time.monotonic() > deadline:
-                raise RuntimeError(f"Kernel didn't respond in {timeout:g} seconds")
+                raise KernelStartError(f"the kernel did not answer within {timeout:g} s")
 
     _async_wait_for_ready = wait_for_ready
 

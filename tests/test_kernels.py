@@ -7,6 +7,7 @@ import pytest
 from jupyter_core.utils import run_sync
 
 from socialkit import kernels
+from socialkit.exceptions import KernelStartError
 from socialkit.zygote import ForkedKernelManager
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="kernels are forked on Linux only")
@@ -258,7 +259,7 @@ def test_a_kit_client_reports_a_dead_kernel(tmp_path):
     kc = km.client()
     kc.start_channels()
     try:
-        with pytest.raises(RuntimeError, match="died|respond"):
+        with pytest.raises(KernelStartError, match="died before it answered|did not answer"):
             run_sync(kc.wait_for_ready)(timeout=5)
     finally:
         kc.stop_channels()
