@@ -49,6 +49,7 @@ from . import __version__
 from .params import closest
 from .records import is_record, read as read_records
 from .secrets import MIN_SECRET_LENGTH, find_secret_values, scrub, scrub_tree, secret_names
+from .tablecss import share_table_styles
 
 #: Folder of the kit's nbconvert templates (inside the package, so it works when installed).
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
@@ -262,7 +263,7 @@ def notebook_to_html(nb: nbformat.NotebookNode, *, title: str | None = None, mas
         raise ExportError(f"the '{TEMPLATE_NAME}' template (in {TEMPLATES_DIR.name}/) could not render "
                           f"the notebook ({type(exc).__name__}: {exc})") from exc
     body = _drop_repeated_title(body, name)
-    body = offline_html(inliner.restore(body))
+    body = share_table_styles(offline_html(inliner.restore(body)))
     body = _fill_toc(body, contents=nb.get("metadata", {}).get("socialkit", {}).get("contents", True))
     return scrub(body, values)
 

@@ -16,6 +16,7 @@ from typing import Any, Iterable
 from . import files, history, periods, records
 from .colours import BAD, GOOD, MUTED
 from .figures import SHOWN
+from .tablecss import share_table_styles
 
 _CSS = """
 body{font-family:DejaVu Sans,Helvetica,Arial,sans-serif;margin:2em auto;max-width:1100px;color:#222}
@@ -106,7 +107,7 @@ def write_index(run_dir: str | os.PathLike, jobs: list, *, history_url: str | No
         body.append(f"<h2>{e(title)}</h2>{section}")
     page = (f"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>socialkit: {e(run_dir.name)}</title>"
             f"<style>{_css()}</style></head><body>{''.join(body)}</body></html>")
-    return files.write_text(run_dir / "index.html", page)
+    return files.write_text(run_dir / "index.html", share_table_styles(page))
 
 
 def _css() -> str:

@@ -237,7 +237,8 @@ class Table:
         digest = hashlib.sha1(repr((self.title, names, number, len(shown))).encode()).hexdigest()[:10]
         if self.groups:
             shown["sk_group"] = [str(g) for g in self.groups]
-        table = gt.GT(_Cells(shown), groupname_col="sk_group" if self.groups else None).with_id(f"sk-{digest}")  # a stable id
+        # a stable id, in the form a page's kit tables share their stylesheet by (socialkit.tablecss)
+        table = gt.GT(_Cells(shown), groupname_col="sk_group" if self.groups else None).with_id(f"sk-{digest}")
         table = table.cols_label(**{ids[n]: _label(spec[n]) for n in names})
         for n in names:
             table = _format(table, ids[n], spec[n], shown[ids[n]], self.currency)
