@@ -361,7 +361,8 @@ def offline_html(html: str) -> str:
                   html, flags=flags)
     html = re.sub(r"(<(?:image|use|feImage)\b[^>]*\b(?:xlink:)?href\s*=\s*)([\"'])" + _EXTERNAL + r"[^\"']*\2",
                   r"\1\2\2", html, flags=flags)
-    html = re.sub(r"\bsrcset\s*=\s*([\"'])[^\"']*" + r"(?:https?:)?//" + r"[^\"']*\1", "", html, flags=flags)
+    if "srcset" in html.lower():  # the pattern has no fixed start: a slow scan of a page without any
+        html = re.sub(r"\bsrcset\s*=\s*([\"'])[^\"']*" + r"(?:https?:)?//" + r"[^\"']*\1", "", html, flags=flags)
     # tags that redirect, re-base links or submit data would reach the network when opened
     html = re.sub(r"<meta\b[^>]*\bhttp-equiv\s*=\s*[\"']?refresh[^>]*>|<base\b[^>]*>", "", html, flags=flags)
     html = re.sub(r"<form\b[^>]*>|</form\s*>", "", html, flags=flags)
@@ -372,10 +373,16 @@ _EVENT_ATTR = re.compile(r"(<[A-Za-z][^<>]*?)[\s/]+on[A-Za-z]+\s*=\s*(?:\"[^\"]*
 _JS_URL = re.compile(r"(<[A-Za-z][^<>]*?\b(?:href|src|xlink:href|action|formaction)\s*=\s*)([\"']?)\s*javascript:[^\"'\s>]*\2",
                      re.S | re.I)
 
+#: What every match of the two patterns above contains: pages without it are left as they are.
+_EVENT_HINT = re.compile(r"[\s/]on[A-Za-z]+\s*=", re.I)
+_JS_HINT = re.compile(r"javascript:", re.I)
+
 
 def _drop_event_handlers(html: str) -> str:
     """Remove ``on*=`` attributes and ``javascript:`` URLs from every tag (a Markdown output can
     carry raw HTML quoting a user-supplied name such as ``<img src=x onerror=...>``)."""
+    if not _EVENT_HINT.search(html) and not _JS_HINT.search(html):
+        return html  # nothing either pattern could match (a quick scan of a page of long SVG paths)
     previous = None
     while previous != html:
         previous = html
