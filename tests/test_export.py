@@ -240,8 +240,11 @@ def test_offline_html_removes_remote_loads_and_keeps_links():
             'body{background:url(https://x.org/bg.png)}</style><script src="https://cdn.example.org/vega.js"></script>'
             '<script>fetch("https://x.org")</script><img src="https://x.org/logo.png" alt="logo">'
             '<iframe src="//x.org/embed"></iframe><svg><image href="https://x.org/i.png"/></svg>'
-            '<img src="data:image/png;base64,AAAA"><a href="https://example.org/docs">docs</a>')
+            '<img src="data:image/png;base64,AAAA"><a href="https://example.org/docs">docs</a>'
+            '<img alt="chart" SRCSET="https://x.org/big.png 2x"><svg onload="fetch(1)"></svg>'
+            '<a href="JavaScript:fetch(2)">x</a>')
     out = offline_html(page)
+    assert "fetch(" not in out and "javascript:" not in out.lower() and "srcset" not in out.lower()
     assert "x.org" not in out and "cdn.example.org" not in out and "<script" not in out
     assert '<a href="https://example.org/docs">docs</a>' in out
     assert 'src="data:image/png;base64,AAAA"' in out
