@@ -9,6 +9,7 @@ missing columns, values of the wrong type, and values out of range, together.
 from __future__ import annotations
 
 import re
+import sys
 from typing import Callable, Optional
 
 import pandas as pd
@@ -17,6 +18,42 @@ from pandera.typing import Series
 
 from .exceptions import Problem
 from .text import MULTI_SEP, file_lines, is_blank, key, split_multi
+
+
+def _skip_unused_frame_libraries() -> bool:
+    """Building a model's schema (``to_schema()``, on the first validation of each input kind) asks
+    pandera which annotations are index and series types, and pandera answers by importing its
+    typing modules for every installed frame library: dask is installed for the batch engine, so
+    ``dask.dataframe`` was imported (0.7 s of CPU, in the kernel zygote and in every batch worker)
+    only to learn that the kit's ``Series[...]`` annotations are not dask series. A model can carry
+    another library's types only if its pandera typing module was imported: until one is, the
+    answer is pandas' own types (what pandera answers for pandas annotations); once one is,
+    pandera's own answer is used. Where pandera's internals differ, nothing is changed; a test
+    checks the kit's schemas are the same either way."""
+    try:  # pandera's internals: only here, and optional
+        import pandera.typing as typing  # (already imported: pandera.typing.Series above)
+        from pandera.api.pandas import model  # internals
+        from pandera.typing import Index  # (already imported)
+
+        series_types, index_types = model.get_series_types, model.get_index_types
+    except (ImportError, AttributeError):
+        return False
+    if getattr(series_types, "_socialkit_original", None):
+        return True
+    others = tuple(f"pandera.typing.{name}" for name in ("dask", "modin", "pyspark", "geopandas"))
+
+    def pandas_only(original, pandas_types):
+        def types():
+            return original() if any(name in sys.modules for name in others) else pandas_types
+        types._socialkit_original = original  # type: ignore[attr-defined]
+        return types
+
+    model.get_series_types = pandas_only(series_types, {typing.Series})
+    model.get_index_types = pandas_only(index_types, {Index})
+    return True
+
+
+FAST_SCHEMAS = _skip_unused_frame_libraries()
 
 LIKERT_MIN, LIKERT_MAX = 1, 5
 NORMS = ("content", "collaboration", "community", "collective_intelligence")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 # this module exists for its imports: each one is work a worker would otherwise do on first use
 import playwright.sync_api  # noqa: F401
-import pandera.typing.dask  # noqa: F401  (pandera imports it the first time it builds a schema)
 
 from . import batch, compare, export, present, tables  # noqa: F401
 from .charts import venn  # noqa: F401

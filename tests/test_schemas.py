@@ -65,3 +65,49 @@ def test_huge_numbers_are_flagged():
                                          (None, []), ("", []), (float("nan"), [])])
 def test_split_multi(cell, items):
     assert split_multi(cell) == items
+
+
+def test_schemas_are_built_the_same_without_asking_other_frame_libraries(monkeypatch):
+    """The kit answers pandera's "which annotations are series / index types" with pandas' own types
+    (no import of dask.dataframe): every contract's schema must be what pandera itself builds."""
+    import sys
+
+    from pandera.api.dataframe import model as frame_model
+    from pandera.api.pandas import model
+
+    from socialkit import schemas
+
+    def built() -> dict[str, str]:
+        monkeypatch.setattr(frame_model, "MODEL_CACHE", {})  # pandera's cache of built schemas
+        models = {**schemas.CONTRACTS, **{f"table {name}": entry for name, entry in schemas.TABLES.items()}}
+        return {kind: repr(cls.to_schema()) for kind, (cls, _) in models.items()}
+
+    assert schemas.FAST_SCHEMAS
+    fast = built()
+    assert len(fast) > 10 and all("Column(" in text for text in fast.values())
+    for name in ("get_series_types", "get_index_types"):
+        monkeypatch.setattr(model, name, getattr(model, name)._socialkit_original)
+    assert built() == fast
+    monkeypatch.undo()
+    # pandas' own types until another library's pandera types are imported, then pandera's own answer
+    from pandera.typing import Series
+
+    theirs = model.get_series_types._socialkit_original()
+    assert len(theirs) > 1  # dask's Series too: it is installed (for the batch engine)
+    for name in ("dask", "modin", "pyspark", "geopandas"):  # imported by pandera's own answer above
+        monkeypatch.delitem(sys.modules, f"pandera.typing.{name}", raising=False)
+    assert model.get_series_types() == {Series}
+    monkeypatch.setitem(sys.modules, "pandera.typing.dask", object())
+    assert model.get_series_types() == theirs
+
+
+def test_validating_every_input_kind_imports_no_other_frame_library():
+    import subprocess
+    import sys
+
+    code = ("import sys, pandas as pd\nfrom socialkit import io, schemas\n"
+            "for model, _ in schemas.CONTRACTS.values(): model.to_schema()\n"
+            "io.validate(pd.DataFrame({'channel': ['a'], 'reach': [1], 'likes': [0]}), 'posts')\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('dask', 'pandera.typing.dask'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
