@@ -34,6 +34,7 @@ import json
 import os
 import re
 import signal
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from functools import partial
@@ -452,6 +453,7 @@ class LocalEngine(Engine):
         super().__init__(workers, scheduler)
         self._after: list[tuple[Callable[..., Any], tuple, dict]] = []
         self._running: tuple[ProcessPoolExecutor, Any] | None = None  # the workers and zygote, until close()
+        self._stopping: threading.Thread | None = None  # stops them once every report has finished
 
     def after(self, func, *args):
         """Given to a worker once every report has finished (a worker has the kit imported and its
@@ -495,9 +497,18 @@ class LocalEngine(Engine):
             except Exception:
                 pass  # no worker left to do it (one crashed): done in this process when asked for
         self._after = []
+        # nothing more is given to the workers: they do that work and stop (each closing its browser
+        # and its reserve kernel, about half a second) while this process stores the history and
+        # writes the index page; close() waits for them
+        self._stopping = threading.Thread(target=self._stop, kwargs={"cancel": False}, daemon=True,
+                                          name="socialkit-stop-workers")
+        self._stopping.start()
 
     def close(self) -> None:
         """Wait for the work given to the workers, then stop them and the batch's zygote."""
+        stopping, self._stopping = self._stopping, None
+        if stopping is not None:
+            stopping.join()
         self._stop(cancel=False)
 
     def _stop(self, *, cancel: bool) -> None:
