@@ -271,6 +271,34 @@ def test_work_after_the_reports_is_done_in_this_process_by_engines_without_worke
 
 
 @pytest.mark.notebook
+def test_workers_do_the_after_work_and_stop_on_their_own_once_the_reports_are_done(tmp_path):
+    # they stop while the batch stores its history and writes its index; close() only waits for them
+    import nbformat
+    import os
+
+    import psutil
+
+    from socialkit.batch import LocalEngine
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('label = "x"', metadata={"tags": ["parameters"]})])
+    nbformat.write(nb, tmp_path / "tiny.ipynb")
+    spec = {"run": "r", "export": [], "reports": [{"notebook": str(tmp_path / "tiny.ipynb"), "brand": f"b{i}"}
+                                                   for i in range(2)]}
+    engine = LocalEngine(workers=2)
+    worker = engine.after(os.getpid)
+    results = list(engine.run(jobs_from_spec(spec, reports_dir=tmp_path / "reports")))
+    assert [r.status for r in results] == ["ok", "ok"]
+    pid = worker()
+    assert pid != os.getpid()  # made by a worker, after the reports
+    deadline = time.time() + 60
+    while psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE and time.time() < deadline:
+        time.sleep(0.05)
+    assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE  # before close()
+    engine.close()
+    assert engine._running is None and engine._stopping is None
+
+
+@pytest.mark.notebook
 def test_workers_run_in_the_batch_folder_with_its_environment_batch_after_batch(tmp_path, monkeypatch):
     # workers are forked from a fork server that keeps the environment it started with (multiprocessing
     # hands a worker the parent's folder); each batch's workers must have the batch's own of both
