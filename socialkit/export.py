@@ -302,6 +302,9 @@ def _html_exporter() -> HTMLExporter:
         return exporter
     config = Config()
     config.NbConvertBase.display_data_priority = DISPLAY_PRIORITY
+    # the notebook is validated once, after nbconvert's preprocessors, not after each of them (a dozen
+    # validations of a megabyte notebook: 20-40 ms a report)
+    config.Exporter.optimistic_validation = True
     try:
         exporter = _ReportExporter(config=config, template_name=TEMPLATE_NAME,
                                    extra_template_basedirs=[str(TEMPLATES_DIR)])
