@@ -24,7 +24,8 @@ def _skip_unused_frame_libraries() -> bool:
     """Building a model's schema (``to_schema()``, on the first validation of each input kind) asks
     pandera which annotations are index and series types, and pandera answers by importing its
     typing modules for every installed frame library: dask is installed for the batch engine, so
-    ``dask.dataframe`` was imported (0.7 s of CPU, in the kernel zygote and in every batch worker)
+    ``dask.dataframe`` was imported (0.25 s of CPU in the kernel zygote's start, 0.5 s in the batch
+    workers' preload)
     only to learn that the kit's ``Series[...]`` annotations are not dask series. A model can carry
     another library's types only if its pandera typing module was imported: until one is, the
     answer is pandas' own types (what pandera answers for pandas annotations); once one is,

@@ -3,8 +3,9 @@
 Each kit table (:func:`socialkit.present.table`) is a self-contained Great Tables block: its own
 ``<style>`` of about 9 KB, every rule scoped by the table's id (``#sk-<10 hex digits>``). That is what
 a notebook output needs (each output stands alone), but a report with 30 tables then carries 30
-copies of the same rules, and a browser matches every copy against every element: a third of the
-time Chromium took to print a table-heavy report. :func:`share_table_styles` keeps one copy of each
+copies of the same rules, and a browser matches every copy against every element (without them,
+a table-heavy report printed a third faster in Chromium; with one shared copy, 10-20 % faster, and the
+page is 25-40 % smaller). :func:`share_table_styles` keeps one copy of each
 distinct stylesheet, scoped by every id that used it (``:is(#sk-a, #sk-b)``): the same rules with the
 same specificity for the same elements, so the page looks exactly as before.
 """
