@@ -25,11 +25,10 @@ def _skip_unused_frame_libraries() -> bool:
     pandera which annotations are index and series types, and pandera answers by importing its
     typing modules for every installed frame library: dask is installed for the batch engine, so
     ``dask.dataframe`` was imported (0.25 s of CPU in the kernel zygote's start, 0.5 s in the batch
-    workers' preload)
-    only to learn that the kit's ``Series[...]`` annotations are not dask series. A model can carry
-    another library's types only if its pandera typing module was imported: until one is, the
-    answer is pandas' own types (what pandera answers for pandas annotations); once one is,
-    pandera's own answer is used. Where pandera's internals differ, nothing is changed; a test
+    workers' preload) only to learn that the kit's ``Series[...]`` annotations are not dask series.
+    A model can carry another library's types only if its pandera typing module was imported: until
+    one is, the answer is pandas' own types (what pandera answers for pandas annotations); once one
+    is, pandera's own answer is used. Where pandera's internals differ, nothing is changed; a test
     checks the kit's schemas are the same either way."""
     try:  # pandera's internals: only here, and optional
         import pandera.typing as typing  # (already imported: pandera.typing.Series above)
