@@ -14,8 +14,12 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ke
 
 
 def _run(km, code: str) -> list[str]:
+    return _run_with(km.client(), code)
+
+
+def _run_with(kc, code: str) -> list[str]:
+    """The words ``code`` printed, run through the client ``kc`` (its channels started and stopped here)."""
     out: list[str] = []
-    kc = km.client()
     kc.start_channels()
     try:
         run_sync(kc.wait_for_ready)(timeout=60)
@@ -193,18 +197,6 @@ def test_a_kit_client_is_ready_once_its_kernel_answered_and_misses_no_output(tmp
             assert _run_with(kc, f"print('hello', {i})") == ["hello", str(i)]
     finally:
         kernels.shutdown(km)
-
-
-def _run_with(kc, code: str) -> list[str]:
-    out: list[str] = []
-    kc.start_channels()
-    try:
-        run_sync(kc.wait_for_ready)(timeout=60)
-        run_sync(kc.execute_interactive)(code, timeout=60, output_hook=lambda m: out.append(
-            m["content"].get("text", "")) if m["msg_type"] == "stream" else None)
-    finally:
-        kc.stop_channels()
-    return "".join(out).split()
 
 
 def test_a_kit_client_asks_again_when_the_idle_status_was_missed(tmp_path, monkeypatch):
